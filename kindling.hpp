@@ -1,0 +1,16 @@
+// Kindling: include this one header to use the whole framework.
+//
+//   #include <kindling.hpp>
+//   using namespace kindling;
+#pragma once
+
+#include "autograd/grad_mode.hpp"
+#include "autograd/gradcheck.hpp"
+#include "autograd/node.hpp"
+#include "tensor/dtype.hpp"
+#include "tensor/generator.hpp"
+#include "tensor/ops.hpp"
+#include "tensor/parallel.hpp"
+#include "tensor/shape.hpp"
+#include "tensor/tensor.hpp"
+#include "nn/module.hpp"
