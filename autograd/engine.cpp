@@ -136,9 +136,10 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
                                         shape_to_string(shape()) + "; pass a gradient of that shape");
         }
         seed = ones_like(*this);
-    } else if (seed.shape() != shape()) {
-        throw std::invalid_argument("backward: gradient has shape " + shape_to_string(seed.shape()) +
-                                    " but the tensor has shape " + shape_to_string(shape()));
+    } else if (seed.shape() != shape() || seed.dtype() != dtype()) {
+        throw std::invalid_argument(std::string("backward: gradient is ") + dtype_name(seed.dtype()) + " " +
+                                    shape_to_string(seed.shape()) + " but the tensor is " + dtype_name(dtype()) + " " +
+                                    shape_to_string(shape()));
     }
     autograd::run_backward(*this, seed.detach(), retain_graph);
 }

@@ -57,7 +57,10 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 // out = a / b;   da = g / b, db = -g * a / b^2
+// Integer tensors divide as float32 (true division, like torch.div): 7 / 2 is 3.5,
+// and 1 / 0 is inf rather than a crash.
 Tensor div(const Tensor& a, const Tensor& b) {
+    if (a.dtype() == DType::Int64 && b.dtype() == DType::Int64) return div(a.to(DType::Float32), b.to(DType::Float32));
     Tensor out = visit_dtype(a.dtype(), [&]<typename T>() {
         return map_binary<T>(a, b, "div", [](T x, T y) { return x / y; });
     });
@@ -155,13 +158,48 @@ Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 Tensor operator-(const Tensor& a) { return neg(a); }
-Tensor operator+(const Tensor& a, double b) { return add(a, scalar_tensor(b, a.dtype())); }
-Tensor operator-(const Tensor& a, double b) { return sub(a, scalar_tensor(b, a.dtype())); }
-Tensor operator*(const Tensor& a, double b) { return mul(a, scalar_tensor(b, a.dtype())); }
-Tensor operator/(const Tensor& a, double b) { return div(a, scalar_tensor(b, a.dtype())); }
-Tensor operator+(double a, const Tensor& b) { return add(scalar_tensor(a, b.dtype()), b); }
-Tensor operator-(double a, const Tensor& b) { return sub(scalar_tensor(a, b.dtype()), b); }
-Tensor operator*(double a, const Tensor& b) { return mul(scalar_tensor(a, b.dtype()), b); }
-Tensor operator/(double a, const Tensor& b) { return div(scalar_tensor(a, b.dtype()), b); }
+namespace {
+
+// The dtype a scalar joins a tensor in: the tensor's, except that a fractional
+// scalar lifts an int64 tensor to float32 (labels * 0.5 must not round to 0).
+DType scalar_result_dtype(const Tensor& t, double scalar) {
+    const bool fractional = scalar != std::trunc(scalar);
+    return t.dtype() == DType::Int64 && fractional ? DType::Float32 : t.dtype();
+}
+
+} // namespace
+
+Tensor operator+(const Tensor& a, double b) {
+    const DType d = scalar_result_dtype(a, b);
+    return add(a.to(d), scalar_tensor(b, d));
+}
+Tensor operator-(const Tensor& a, double b) {
+    const DType d = scalar_result_dtype(a, b);
+    return sub(a.to(d), scalar_tensor(b, d));
+}
+Tensor operator*(const Tensor& a, double b) {
+    const DType d = scalar_result_dtype(a, b);
+    return mul(a.to(d), scalar_tensor(b, d));
+}
+Tensor operator/(const Tensor& a, double b) {
+    const DType d = scalar_result_dtype(a, b);
+    return div(a.to(d), scalar_tensor(b, d));
+}
+Tensor operator+(double a, const Tensor& b) {
+    const DType d = scalar_result_dtype(b, a);
+    return add(scalar_tensor(a, d), b.to(d));
+}
+Tensor operator-(double a, const Tensor& b) {
+    const DType d = scalar_result_dtype(b, a);
+    return sub(scalar_tensor(a, d), b.to(d));
+}
+Tensor operator*(double a, const Tensor& b) {
+    const DType d = scalar_result_dtype(b, a);
+    return mul(scalar_tensor(a, d), b.to(d));
+}
+Tensor operator/(double a, const Tensor& b) {
+    const DType d = scalar_result_dtype(b, a);
+    return div(scalar_tensor(a, d), b.to(d));
+}
 
 } // namespace kindling

@@ -10,63 +10,76 @@
 // broadcast; their gradients are summed back with sum_to().
 #include <cblas.h>
 
+#include <algorithm>
+#include <array>
+#include <type_traits>
+
 #include "autograd/grad_mode.hpp"
 #include "autograd/node.hpp"
 #include "tensor/ops.hpp"
+#include "tensor/strided_loop.hpp"
 
 namespace kindling {
 
 namespace {
 
-// A matrix BLAS can read without a copy: row-major with unit column stride
-// (no transpose), or a transposed view of one (unit row stride).
-struct BlasOperand {
-    Tensor matrix;          // [rows, cols] as the product sees it
+// How BLAS reads one matrix in memory: row-major with unit column stride
+// (as is), or a transposed view of such a matrix (unit row stride, read with
+// CblasTrans). Anything else has to be copied first.
+struct BlasLayout {
     bool transposed = false;
-    std::int64_t leading_dimension = 0;
+    int leading_dimension = 1;
 };
 
-BlasOperand as_blas_operand(const Tensor& matrix) {
-    const std::int64_t rows = matrix.shape()[0], cols = matrix.shape()[1];
-    const std::int64_t row_stride = matrix.strides()[0], col_stride = matrix.strides()[1];
+bool blas_readable(std::int64_t rows, std::int64_t cols, std::int64_t row_stride, std::int64_t col_stride,
+                   BlasLayout& layout) {
     if ((col_stride == 1 || cols == 1) && row_stride >= std::max<std::int64_t>(cols, 1)) {
-        return {matrix, false, row_stride};
+        layout = {false, static_cast<int>(row_stride)};
+        return true;
     }
     if ((row_stride == 1 || rows == 1) && col_stride >= std::max<std::int64_t>(rows, 1)) {
-        return {matrix, true, col_stride};
+        layout = {true, static_cast<int>(col_stride)};
+        return true;
+    }
+    return false;
+}
+
+// `matrix` itself if the last two dims are BLAS-readable, else a contiguous copy.
+Tensor blas_operand(const Tensor& matrix, BlasLayout& layout) {
+    const std::int64_t rank = matrix.dim();
+    if (blas_readable(matrix.size(-2), matrix.size(-1), matrix.strides()[rank - 2], matrix.strides()[rank - 1],
+                      layout)) {
+        return matrix;
     }
     Tensor copy = matrix.contiguous();
-    return {copy, false, std::max<std::int64_t>(cols, 1)};
+    layout = {false, static_cast<int>(std::max<std::int64_t>(copy.size(-1), 1))};
+    return copy;
 }
 
-// out [n, m] = a [n, k] @ b [k, m], all 2-D, out contiguous.
-template <typename T> void gemm_2d(const Tensor& a, const Tensor& b, Tensor& out) {
-    const BlasOperand left = as_blas_operand(a);
-    const BlasOperand right = as_blas_operand(b);
-    const auto n = static_cast<int>(a.shape()[0]);
-    const auto k = static_cast<int>(a.shape()[1]);
-    const auto m = static_cast<int>(b.shape()[1]);
-    if (n == 0 || m == 0) return;
-    const auto left_op = left.transposed ? CblasTrans : CblasNoTrans;
-    const auto right_op = right.transposed ? CblasTrans : CblasNoTrans;
-    const auto lda = static_cast<int>(left.leading_dimension);
-    const auto ldb = static_cast<int>(right.leading_dimension);
+// out [n, m] = a [n, k] @ b [k, m] for one matrix of each; out is contiguous.
+template <typename T>
+void gemm(const T* a, BlasLayout a_layout, const T* b, BlasLayout b_layout, T* out, std::int64_t n, std::int64_t k,
+          std::int64_t m) {
+    if (k == 0) { // an empty sum: BLAS may leave `out` untouched, so write the zeros here
+        std::fill(out, out + n * m, T(0));
+        return;
+    }
+    const auto a_op = a_layout.transposed ? CblasTrans : CblasNoTrans;
+    const auto b_op = b_layout.transposed ? CblasTrans : CblasNoTrans;
+    const int rows = static_cast<int>(n), inner = static_cast<int>(k), cols = static_cast<int>(m);
     if constexpr (std::is_same_v<T, float>) {
-        cblas_sgemm(CblasRowMajor, left_op, right_op, n, m, k, 1.0f, left.matrix.data<float>(), lda,
-                    right.matrix.data<float>(), ldb, 0.0f, out.data<float>(), std::max(m, 1));
+        cblas_sgemm(CblasRowMajor, a_op, b_op, rows, cols, inner, 1.0f, a, a_layout.leading_dimension, b,
+                    b_layout.leading_dimension, 0.0f, out, std::max(cols, 1));
     } else {
-        cblas_dgemm(CblasRowMajor, left_op, right_op, n, m, k, 1.0, left.matrix.data<double>(), lda,
-                    right.matrix.data<double>(), ldb, 0.0, out.data<double>(), std::max(m, 1));
+        cblas_dgemm(CblasRowMajor, a_op, b_op, rows, cols, inner, 1.0, a, a_layout.leading_dimension, b,
+                    b_layout.leading_dimension, 0.0, out, std::max(cols, 1));
     }
 }
 
-// a [..., n, k] @ b [..., k, m], both at least 2-D. The forward kernel.
+// a [..., n, k] @ b [..., k, m] -> [..., n, m], both at least 2-D. The forward kernel.
+// Broadcast batch dims are expanded as views (stride 0), never copied: a
+// weight [k, m] shared by a batch of 64 is read 64 times from one place.
 Tensor batched_matmul_forward(const Tensor& a, const Tensor& b) {
-    if (a.dim() == 2 && b.dim() == 2) { // the common case: straight to BLAS, transposed views included
-        Tensor out = empty({a.size(0), b.size(1)}, a.dtype());
-        visit_floating(a.dtype(), "matmul", [&]<typename T>() { gemm_2d<T>(a, b, out); });
-        return out;
-    }
     const Shape a_batch(a.shape().begin(), a.shape().end() - 2);
     const Shape b_batch(b.shape().begin(), b.shape().end() - 2);
     const Shape batch = broadcast_shapes(a_batch, b_batch, "matmul");
@@ -76,17 +89,25 @@ Tensor batched_matmul_forward(const Tensor& a, const Tensor& b) {
     a_full.insert(a_full.end(), {n, k});
     b_full.insert(b_full.end(), {k, m});
     out_shape.insert(out_shape.end(), {n, m});
-    const std::int64_t batch_count = shape_numel(batch);
-    const Tensor a_batches = a.expand(a_full).reshape({batch_count, n, k});
-    const Tensor b_batches = b.expand(b_full).reshape({batch_count, k, m});
-    Tensor out = empty({batch_count, n, m}, a.dtype());
+    BlasLayout a_layout, b_layout;
+    const Tensor a_batches = blas_operand(a, a_layout).expand(a_full);
+    const Tensor b_batches = blas_operand(b, b_layout).expand(b_full);
+    Tensor out = empty(out_shape, a.dtype());
+    if (n == 0 || m == 0) return out;
+
+    // One GEMM per batch index; for_each_offset yields each operand's offset
+    // to that batch's matrix (a plain 2-D product is the single index of batch []).
+    const auto batch_strides = [&](const Tensor& t) { return Shape(t.strides().begin(), t.strides().end() - 2); };
+    const std::array<Shape, 3> layout{batch_strides(a_batches), batch_strides(b_batches), batch_strides(out)};
     visit_floating(a.dtype(), "matmul", [&]<typename T>() {
-        for (std::int64_t i = 0; i < batch_count; ++i) {
-            Tensor out_matrix = out.select(0, i);
-            gemm_2d<T>(a_batches.select(0, i), b_batches.select(0, i), out_matrix);
-        }
+        const T* a_data = a_batches.data<T>();
+        const T* b_data = b_batches.data<T>();
+        T* out_data = out.data<T>();
+        detail::for_each_offset<3>(batch, layout, [&](std::int64_t, const auto& offsets) {
+            gemm<T>(a_data + offsets[0], a_layout, b_data + offsets[1], b_layout, out_data + offsets[2], n, k, m);
+        });
     });
-    return out.view(out_shape);
+    return out;
 }
 
 } // namespace
@@ -100,15 +121,20 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
         throw std::invalid_argument(std::string("matmul: dtype mismatch: ") + dtype_name(a.dtype()) + " and " +
                                     dtype_name(b.dtype()));
     }
-    // A vector is a one-row (left) or one-column (right) matrix whose extra dim
-    // is dropped again afterwards, exactly like torch.matmul.
-    if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
-    if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
-    if (a.size(-1) != b.size(-2)) {
+    // Checked before the vector cases below, so the message names the shapes the caller passed.
+    const std::int64_t b_rows = b.dim() == 1 ? b.size(0) : b.size(-2);
+    if (a.size(-1) != b_rows) {
         throw std::invalid_argument("matmul: shapes " + shape_to_string(a.shape()) + " and " +
                                     shape_to_string(b.shape()) + " are incompatible (" + std::to_string(a.size(-1)) +
-                                    " != " + std::to_string(b.size(-2)) + ")");
+                                    " != " + std::to_string(b_rows) + ")");
     }
+    // A vector is a one-row (left) or one-column (right) matrix whose extra dim
+    // is dropped again afterwards, exactly like torch.matmul.
+    if (a.dim() == 1) { // the row dim sits before m, which a vector b has already dropped
+        const Tensor product = matmul(a.unsqueeze(0), b);
+        return product.squeeze(b.dim() == 1 ? -1 : -2);
+    }
+    if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
     Tensor out = [&] {
         autograd::NoGradGuard no_grad;
         return batched_matmul_forward(a, b);

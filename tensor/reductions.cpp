@@ -5,6 +5,7 @@
 // keepdim. Backward re-inserts the reduced dims (size 1) and broadcasts the
 // gradient back over them.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <set>
 #include <type_traits>
@@ -44,22 +45,63 @@ Shape dropped_shape(const Shape& shape, const std::vector<std::int64_t>& dims) {
     return result;
 }
 
-// The plain summation kernel: every input element is added into the output
-// cell it reduces to. The output is read with stride 0 along reduced dims.
-// Floats accumulate in double so long sums do not lose digits.
+// The reference summation kernel: every input element is added into the
+// output cell it reduces to. The output is read with stride 0 along reduced
+// dims. Floats accumulate in double so long sums do not lose digits.
+template <typename T, typename Accumulator>
+void sum_strided(const Tensor& x, const std::vector<std::int64_t>& dims, const Shape& kept, T* output) {
+    std::vector<Accumulator> totals(static_cast<std::size_t>(shape_numel(kept)), 0);
+    Shape output_strides = contiguous_strides(kept);
+    for (std::int64_t d : dims) output_strides[static_cast<std::size_t>(d)] = 0;
+    const T* input = x.data<T>();
+    detail::for_each_offset<2>(x.shape(), {x.strides(), output_strides},
+                               [&](std::int64_t, const auto& offsets) { totals[offsets[1]] += input[offsets[0]]; });
+    for (std::size_t i = 0; i < totals.size(); ++i) output[i] = static_cast<T>(totals[i]);
+}
+
+// The fast kernel for a contiguous x whose reduced dims are consecutive, so x
+// reads as [outer, reduced, inner]: a row sum when inner == 1 (sum over the
+// last dim: softmax, losses), a sum of rows when outer == 1 (sum over the
+// batch: bias gradients). out[o, i] = sum_r x[o, r, i].
+template <typename T, typename Accumulator>
+void sum_blocked(const Tensor& x, std::int64_t first_dim, std::int64_t last_dim, T* output) {
+    const Shape& shape = x.shape();
+    const std::int64_t outer = shape_numel(Shape(shape.begin(), shape.begin() + first_dim));
+    const std::int64_t reduced = shape_numel(Shape(shape.begin() + first_dim, shape.begin() + last_dim + 1));
+    const std::int64_t inner = shape_numel(Shape(shape.begin() + last_dim + 1, shape.end()));
+    const T* input = x.data<T>();
+    if (inner == 1) {
+        for (std::int64_t o = 0; o < outer; ++o) {
+            const T* row = input + o * reduced;
+            Accumulator total = 0;
+            for (std::int64_t r = 0; r < reduced; ++r) total += row[r];
+            output[o] = static_cast<T>(total);
+        }
+        return;
+    }
+    std::vector<Accumulator> totals(static_cast<std::size_t>(inner));
+    for (std::int64_t o = 0; o < outer; ++o) {
+        std::fill(totals.begin(), totals.end(), Accumulator(0));
+        for (std::int64_t r = 0; r < reduced; ++r) {
+            const T* row = input + (o * reduced + r) * inner;
+            for (std::int64_t i = 0; i < inner; ++i) totals[static_cast<std::size_t>(i)] += row[i];
+        }
+        for (std::int64_t i = 0; i < inner; ++i) output[o * inner + i] = static_cast<T>(totals[static_cast<std::size_t>(i)]);
+    }
+}
+
+// x summed over `dims` (sorted, unique), keeping them as size 1.
 Tensor sum_kernel(const Tensor& x, const std::vector<std::int64_t>& dims) {
     const Shape kept = kept_shape(x.shape(), dims);
     Tensor result = empty(kept, x.dtype());
+    const bool consecutive = !dims.empty() && dims.back() - dims.front() + 1 == static_cast<std::int64_t>(dims.size());
     visit_dtype(x.dtype(), [&]<typename T>() {
         using Accumulator = std::conditional_t<std::is_integral_v<T>, std::int64_t, double>;
-        std::vector<Accumulator> totals(static_cast<std::size_t>(result.numel()), 0);
-        Shape output_strides = contiguous_strides(kept);
-        for (std::int64_t d : dims) output_strides[static_cast<std::size_t>(d)] = 0;
-        const T* input = x.data<T>();
-        detail::for_each_offset<2>(x.shape(), {x.strides(), output_strides},
-                                   [&](std::int64_t, const auto& offsets) { totals[offsets[1]] += input[offsets[0]]; });
-        T* output = result.data<T>();
-        for (std::size_t i = 0; i < totals.size(); ++i) output[i] = static_cast<T>(totals[i]);
+        if (x.is_contiguous() && consecutive) {
+            sum_blocked<T, Accumulator>(x, dims.front(), dims.back(), result.data<T>());
+        } else {
+            sum_strided<T, Accumulator>(x, dims, kept, result.data<T>());
+        }
     });
     return result;
 }
@@ -122,6 +164,11 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 
 namespace {
 
+template <typename T> bool is_nan(T value) {
+    if constexpr (std::is_floating_point_v<T>) return std::isnan(value);
+    return false;
+}
+
 // Index of the largest (or smallest) element along `dim`; the first one on ties.
 Tensor extreme_index(const Tensor& x, std::int64_t dim, bool largest, const char* op) {
     if (x.dim() == 0) return zeros({}, DType::Int64);
@@ -141,8 +188,8 @@ Tensor extreme_index(const Tensor& x, std::int64_t dim, bool largest, const char
             for (std::int64_t k = 1; k < extent; ++k) {
                 const T value = input[offsets[0] + k * stride];
                 // NaN wins, as in PyTorch: a NaN anywhere should be visible.
-                const bool better = largest ? (value > best_value || (value != value && best_value == best_value))
-                                            : (value < best_value || (value != value && best_value == best_value));
+                const bool nan_arrives = is_nan(value) && !is_nan(best_value);
+                const bool better = nan_arrives || (largest ? value > best_value : value < best_value);
                 if (better) {
                     best = k;
                     best_value = value;

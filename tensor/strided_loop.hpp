@@ -28,13 +28,43 @@ inline Shape broadcast_strides(const Tensor& tensor, const Shape& shape) {
     return strides;
 }
 
+// Merges neighbouring dims that every operand walks as one: dims d and d+1
+// fold together when stride[d] == stride[d+1] * size[d+1] for all operands.
+// A contiguous [N, C, H, W] with a per-channel [1, C, 1, 1] operand becomes
+// [N, C, H*W], so the innermost loop runs over H*W elements instead of W.
+// Size-1 dims are dropped first: they never move any offset.
+template <std::size_t Operands>
+void coalesce_dims(Shape& shape, std::array<Shape, Operands>& strides) {
+    Shape merged_shape;
+    std::array<Shape, Operands> merged_strides;
+    for (std::size_t d = 0; d < shape.size(); ++d) {
+        if (shape[d] == 1) continue;
+        bool foldable = !merged_shape.empty();
+        for (std::size_t k = 0; k < Operands && foldable; ++k) {
+            foldable = merged_strides[k].back() == strides[k][d] * shape[d];
+        }
+        if (foldable) {
+            merged_shape.back() *= shape[d];
+            for (std::size_t k = 0; k < Operands; ++k) merged_strides[k].back() = strides[k][d];
+        } else {
+            merged_shape.push_back(shape[d]);
+            for (std::size_t k = 0; k < Operands; ++k) merged_strides[k].push_back(strides[k][d]);
+        }
+    }
+    shape = std::move(merged_shape);
+    strides = std::move(merged_strides);
+}
+
 // body(linear_index, offsets) for every index of `shape` in row-major order;
 // offsets[k] is the element offset into operand k. The innermost dim is a
 // plain loop so the compiler can keep it tight.
 template <std::size_t Operands, typename Body>
-void for_each_offset(const Shape& shape, const std::array<Shape, Operands>& strides, Body&& body) {
-    const std::int64_t total = shape_numel(shape);
+void for_each_offset(const Shape& logical_shape, const std::array<Shape, Operands>& logical_strides, Body&& body) {
+    const std::int64_t total = shape_numel(logical_shape);
     if (total == 0) return;
+    Shape shape = logical_shape;
+    std::array<Shape, Operands> strides = logical_strides;
+    coalesce_dims(shape, strides); // same visiting order, fewer and longer inner loops
     const std::size_t rank = shape.size();
     if (rank == 0) {
         body(std::int64_t{0}, std::array<std::int64_t, Operands>{});

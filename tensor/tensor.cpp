@@ -27,6 +27,7 @@ std::int64_t Tensor::size(std::int64_t dim) const {
 }
 
 bool Tensor::is_contiguous() const {
+    if (numel() == 0) return true; // no element to misplace (expand() to size 0 leaves stride-0 dims)
     std::int64_t expected = 1;
     for (std::size_t d = shape().size(); d-- > 0;) {
         if (shape()[d] == 1) continue; // the stride of a size-1 dim never matters
@@ -255,11 +256,18 @@ Tensor Tensor::expand(const Shape& requested) const {
 }
 
 Tensor Tensor::squeeze() const {
-    Shape new_shape;
-    for (std::int64_t size : shape()) {
-        if (size != 1) new_shape.push_back(size);
+    // A view even of a non-contiguous tensor: dropping size-1 dims moves no element.
+    Shape new_shape, new_strides;
+    for (std::size_t d = 0; d < shape().size(); ++d) {
+        if (shape()[d] == 1) continue;
+        new_shape.push_back(shape()[d]);
+        new_strides.push_back(strides()[d]);
     }
-    return reshape(new_shape);
+    if (new_shape.size() == shape().size()) return *this;
+    Tensor result = make_view(*this, new_shape, new_strides, offset());
+    const Shape input_shape = shape();
+    return autograd::record("squeeze", result, {*this},
+                            [input_shape](const Tensor& grad) { return std::vector<Tensor>{grad.reshape(input_shape)}; });
 }
 
 Tensor Tensor::squeeze(std::int64_t dimension) const {
