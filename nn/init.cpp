@@ -72,21 +72,19 @@ namespace {
 double kaiming_std(const Tensor& tensor, double a, FanMode mode, Nonlinearity nonlinearity) {
     const auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(tensor);
     const std::int64_t fan = mode == FanMode::FanIn ? fan_in : fan_out;
-    if (fan == 0) {
-        throw std::invalid_argument("nn::init::kaiming: cannot initialise a tensor with zero elements, shape " +
-                                    shape_to_string(tensor.shape()));
-    }
     return calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(fan));
 }
 
 } // namespace
 
 Tensor& kaiming_uniform_(Tensor& tensor, double a, FanMode mode, Nonlinearity nonlinearity, Generator& generator) {
+    if (tensor.numel() == 0) return tensor; // nothing to draw, like PyTorch (which warns)
     const double bound = std::sqrt(3.0) * kaiming_std(tensor, a, mode, nonlinearity);
     return init::uniform_(tensor, -bound, bound, generator);
 }
 
 Tensor& kaiming_normal_(Tensor& tensor, double a, FanMode mode, Nonlinearity nonlinearity, Generator& generator) {
+    if (tensor.numel() == 0) return tensor;
     return init::normal_(tensor, 0.0, kaiming_std(tensor, a, mode, nonlinearity), generator);
 }
 
