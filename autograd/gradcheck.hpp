@@ -11,6 +11,10 @@
 //   analytic dL/dx   from one backward() call, and
 //   numeric  dL/dx_e ~ (L(x + eps e) - L(x - eps e)) / (2 eps) per element e.
 // They must agree within atol + rtol * |numeric| for every element checked.
+// An analytic gradient that is all zero where the numeric one is not fails
+// too, however small the numbers: "nothing flows here" is a bug of its own.
+// A backward that throws (say, a gradient of the wrong shape) is a failure
+// with the exception's message, not a crash of the caller.
 //
 // The inputs are perturbed in place and restored, so a function that reads a
 // module's parameters can pass those parameters as inputs.
@@ -38,6 +42,7 @@ struct GradcheckResult {
     bool passed = true;
     std::string message;                // why it failed: input, element, numeric vs analytic
     double max_absolute_error = 0.0;    // over all checked elements
+    double largest_analytic = 0.0;      // max |analytic| checked: 0 means the check proved little
     std::int64_t elements_checked = 0;
 };
 
