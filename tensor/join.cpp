@@ -14,6 +14,7 @@ using autograd::record;
 Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
     if (tensors.empty()) throw std::invalid_argument("cat: expected a non-empty list of tensors");
     const Tensor& first = tensors.front();
+    if (first.dim() == 0) throw std::invalid_argument("cat: zero-dimensional tensors cannot be concatenated; use stack");
     const std::int64_t d = normalize_dim(dim, first.dim(), "cat");
     Shape shape = first.shape();
     shape[d] = 0;

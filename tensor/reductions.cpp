@@ -24,6 +24,10 @@ namespace {
 // The sorted, de-duplicated dims to reduce; empty `dims` means all of them.
 std::vector<std::int64_t> reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
     std::set<std::int64_t> unique;
+    if (x.dim() == 0) { // a 0-d tensor accepts dim 0 or -1, like PyTorch, and has nothing to reduce
+        for (std::int64_t d : dims) normalize_dim(d, 0, op);
+        return {};
+    }
     if (dims.empty()) {
         for (std::int64_t d = 0; d < x.dim(); ++d) unique.insert(d);
     }

@@ -68,6 +68,14 @@ TEST(Sum, OfEmptyTensorsIsZero) {
     EXPECT_EQ(sum(scalar_tensor(4.0)).item(), 4.0);
 }
 
+TEST(Sum, OfZeroDimTensorAcceptsDimZero) {
+    const Tensor x = scalar_tensor(2.5, DType::Float64);
+    EXPECT_EQ(sum(x, {0}).shape(), (Shape{}));
+    EXPECT_EQ(sum(x, {-1}, true).item(), 2.5);
+    EXPECT_EQ(logsumexp(x, 0).item(), 2.5);
+    EXPECT_THROW(sum(x, {1}), std::out_of_range);
+}
+
 TEST(SumTo, ReducesBroadcastDims) {
     const Tensor g = ones({4, 2, 3});
     const Tensor reduced = sum_to(g, {2, 1});
