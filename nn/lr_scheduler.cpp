@@ -136,7 +136,11 @@ double OneCycleLR::lr_at(std::int64_t step) const {
     for (std::size_t i = 0; i < phases_.size(); ++i) {
         const Phase& phase = phases_[i];
         if (static_cast<double>(step) <= phase.end_step || i + 1 == phases_.size()) {
-            const double pct = (static_cast<double>(step) - start_step) / (phase.end_step - start_step);
+            // pct reaches 1 at step total_steps - 1, the last batch. PyTorch lets the
+            // step() after it go past 1 (a negative lr for linear annealing); no batch
+            // uses that lr, and we hold the final one instead.
+            const double pct =
+                std::min(1.0, (static_cast<double>(step) - start_step) / (phase.end_step - start_step));
             if (cosine_anneal_) {
                 return phase.end_lr + (phase.start_lr - phase.end_lr) / 2.0 * (std::cos(std::numbers::pi * pct) + 1.0);
             }

@@ -108,7 +108,8 @@ private:
 // over the first pct_start of total_steps, then anneal to
 // max_lr / (div_factor * final_div_factor). It sets the optimizer's
 // initial_lr itself; call step() once per batch, at most total_steps times
-// (PyTorch's limit too).
+// (PyTorch's limit too). The lr after the last of those calls is the final lr
+// (PyTorch extrapolates past the schedule there; no batch uses that value).
 // PyTorch's momentum cycling (cycle_momentum) is not implemented: momentum
 // stays what the optimizer was given.
 struct OneCycleOptions {
