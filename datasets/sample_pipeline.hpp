@@ -47,7 +47,7 @@ private:
 
 struct AugmentOptions {
     // RandomCrop(crop_size, padding) when set; the image is kept whole when not.
-    std::optional<std::int64_t> crop_size;
+    std::optional<std::int64_t> crop_size = std::nullopt;
     std::int64_t padding = 0;
     // RandomHorizontalFlip(flip_probability); 0 turns it off (and draws nothing).
     double flip_probability = 0.0;
