@@ -14,3 +14,5 @@
 #include "tensor/shape.hpp"
 #include "tensor/tensor.hpp"
 #include "nn/module.hpp"
+#include "nn/conv2d.hpp"
+#include "nn/pooling.hpp"
