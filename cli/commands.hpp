@@ -7,5 +7,6 @@
 namespace kindling::cli {
 
 void add_demo_command(CLI::App& app);
+void add_metrics_command(CLI::App& app);
 
 } // namespace kindling::cli

@@ -51,7 +51,7 @@ std::vector<Diagnostic> diagnose_predictions(const ConfusionMatrix& confusion,
                                      percent(majority_share) + " (" + std::to_string(counts[majority].support()) +
                                      " of " + std::to_string(total) + " samples)";
         found.push_back({paradox ? DiagnosticKind::AccuracyParadox : DiagnosticKind::ChanceLevel, Severity::Critical,
-                         paradox ? "accuracy paradox: accuracy " + percent(accuracy) + " looks high, but " + baseline +
+                         paradox ? "accuracy " + percent(accuracy) + " looks high, but " + baseline +
                                        ". Judge this model by per-class recall and precision, not accuracy."
                                  : "accuracy " + percent(accuracy) + " is no better than the majority-class baseline: " +
                                        baseline + ".",
