@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Kindling: a deep-learning framework to learn from"};
     app.require_subcommand(1);
     kindling::cli::add_demo_command(app);
+    kindling::cli::add_train_command(app);
     kindling::cli::add_metrics_command(app);
     try {
         app.parse(argc, argv);
