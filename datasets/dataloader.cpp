@@ -26,12 +26,12 @@ std::uint64_t splitmix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-// Separate streams for the shuffle and for each sample's augmentation.
+// Separate streams for the shuffle and for the augmentation of each batch.
 constexpr std::uint64_t shuffle_stream = 1;
 constexpr std::uint64_t augment_stream = 2;
 
-std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_t epoch, std::uint64_t position) {
-    return splitmix64(splitmix64(splitmix64(splitmix64(seed) ^ stream) ^ epoch) ^ position);
+std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_t epoch, std::uint64_t batch) {
+    return splitmix64(splitmix64(splitmix64(splitmix64(seed) ^ stream) ^ epoch) ^ batch);
 }
 
 } // namespace
@@ -89,16 +89,17 @@ Batch DataLoader::make_batch(std::int64_t epoch_index, const std::vector<std::in
     std::int64_t* labels = batch.labels.data<std::int64_t>();
 
     std::vector<std::uint8_t> scratch; // decoding datasets write here, reused across the batch
+    // One generator per batch, seeded by (seed, epoch, batch): whichever worker
+    // builds the batch draws the same numbers in the same sample order.
+    Generator generator(derived_seed(options_.seed, augment_stream, static_cast<std::uint64_t>(epoch_index),
+                                     static_cast<std::uint64_t>(batch_index)));
     for (std::int64_t i = 0; i < count; ++i) {
-        const std::int64_t position = first + i;
-        const std::int64_t index = order[static_cast<std::size_t>(position)];
+        const std::int64_t index = order[static_cast<std::size_t>(first + i)];
         const ImageView image = dataset_->image(index, scratch);
         if (!(image.shape == image_shape)) {
             throw std::runtime_error("DataLoader: sample " + std::to_string(index) + " is " + to_string(image.shape) +
                                      ", the dataset's images are " + to_string(image_shape));
         }
-        Generator generator(derived_seed(options_.seed, augment_stream, static_cast<std::uint64_t>(epoch_index),
-                                         static_cast<std::uint64_t>(position)));
         pipeline_->run(image, generator, images + i * sample_numel);
         labels[i] = dataset_->label(index);
     }

@@ -14,10 +14,11 @@
 //   Each batch is two allocations (images, labels); samples are written
 //   straight into the batch by the SamplePipeline.
 // - Deterministic regardless of worker count: the sample order of an epoch
-//   comes from a generator seeded by (seed, epoch), and each sample's random
-//   augmentation from its own generator seeded by (seed, epoch, position).
-//   No generator is shared between threads, so which worker builds a batch
-//   cannot change a single bit. Batches are handed out in order.
+//   comes from a generator seeded by (seed, epoch), and each batch's random
+//   augmentation from its own generator seeded by (seed, epoch, batch index),
+//   drawn sample by sample in batch order. No generator is shared between
+//   threads, so which worker builds a batch cannot change a single bit.
+//   Batches are handed out in order.
 // - An Epoch object owns its worker threads: leaving the loop early (break,
 //   exception) destroys it, which stops the workers and joins them.
 // - An exception in a worker (a corrupt JPEG, say) is rethrown by the loop
