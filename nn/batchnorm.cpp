@@ -119,9 +119,10 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
 
     // Backward. In evaluation the statistics are constants, so dx = g * weight / sqrt(var + eps);
     // in training they depend on x, which adds the two sums of the formula in batchnorm.hpp.
+    const Tensor saved_weight = weight.defined() ? weight.detach() : Tensor();
     return autograd::record(
         "batch_norm", out, {x, weight, bias},
-        [input, mean, inverse_std, weight = weight.detach(), layout, training, count](const Tensor& grad_output) {
+        [input, mean, inverse_std, weight = saved_weight, layout, training, count](const Tensor& grad_output) {
             const Tensor g = grad_output.contiguous();
             Tensor dx = empty(input.shape(), input.dtype());
             Tensor dweight = weight.defined() ? empty({layout.channels}, input.dtype()) : Tensor();

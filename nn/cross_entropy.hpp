@@ -26,14 +26,14 @@
 namespace kindling::nn {
 
 struct CrossEntropyOptions {
-    Tensor weight;                   // [C] class weights, same dtype as the input; undefined = all ones
+    Tensor weight{};                 // [C] class weights, same dtype as the input; undefined = all ones
     std::int64_t ignore_index = -100;
     Reduction reduction = Reduction::Mean;
     double label_smoothing = 0.0;    // in [0, 1]
 };
 
 struct NLLLossOptions {
-    Tensor weight;
+    Tensor weight{};
     std::int64_t ignore_index = -100;
     Reduction reduction = Reduction::Mean;
 };

@@ -24,13 +24,13 @@
 namespace kindling::nn {
 
 struct BCEOptions {
-    Tensor weight; // broadcast to the input; undefined = 1
+    Tensor weight{}; // broadcast to the input; undefined = 1
     Reduction reduction = Reduction::Mean;
 };
 
 struct BCEWithLogitsOptions {
-    Tensor weight;     // broadcast to the input; undefined = 1
-    Tensor pos_weight; // broadcast to the input; undefined = 1
+    Tensor weight{};     // broadcast to the input; undefined = 1
+    Tensor pos_weight{}; // broadcast to the input; undefined = 1
     Reduction reduction = Reduction::Mean;
 };
 
