@@ -11,7 +11,9 @@ namespace kindling::nn {
 namespace {
 
 // One Adam/AdamW update of one parameter in a single pass: m, v (and v_max)
-// are updated in place and every intermediate stays in a register.
+// are updated in place and every intermediate stays in a register. (GCC keeps
+// this loop scalar unless built with -fno-math-errno: std::sqrt must be able
+// to set errno for a negative input, and that branch blocks vectorization.)
 template <typename T>
 void adam_update(T* parameter, const T* grad, T* exp_avg, T* exp_avg_sq, T* max_exp_avg_sq, std::int64_t count,
                  const AdamOptions& options, double learning_rate, std::int64_t step, bool decoupled_weight_decay) {

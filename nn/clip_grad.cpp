@@ -26,6 +26,25 @@ template <typename Function> void for_each_grad(const std::vector<Tensor>& param
     }
 }
 
+// sum of x[i]^2 in double. One running sum would make every addition wait for
+// the previous one; eight independent partial sums (lane = i % 8) let the
+// compiler use vector lanes, and the fixed order keeps the result deterministic.
+template <typename T> double sum_of_squares(const T* x, std::int64_t count) {
+    constexpr std::int64_t lanes = 8;
+    double partial[lanes] = {};
+    std::int64_t i = 0;
+    for (; i + lanes <= count; i += lanes) {
+        for (std::int64_t lane = 0; lane < lanes; ++lane) {
+            const double value = static_cast<double>(x[i + lane]);
+            partial[lane] += value * value;
+        }
+    }
+    for (; i < count; ++i) partial[0] += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+    double total = 0.0;
+    for (const double lane_sum : partial) total += lane_sum;
+    return total;
+}
+
 } // namespace
 
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type) {
@@ -39,15 +58,13 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
     //   p-norm: (sum |g|^p)^(1/p);   infinity norm: max |g|
     double accumulated = 0.0;
     for_each_grad(parameters, "clip_grad_norm_", [&]<typename T>(T* grad, std::int64_t count) {
+        if (norm_type == 2.0) {
+            accumulated += sum_of_squares(grad, count);
+            return;
+        }
         for (std::int64_t i = 0; i < count; ++i) {
             const double magnitude = std::abs(static_cast<double>(grad[i]));
-            if (infinity) {
-                accumulated = std::max(accumulated, magnitude);
-            } else if (norm_type == 2.0) {
-                accumulated += magnitude * magnitude;
-            } else {
-                accumulated += std::pow(magnitude, norm_type);
-            }
+            accumulated = infinity ? std::max(accumulated, magnitude) : accumulated + std::pow(magnitude, norm_type);
         }
     });
     const double total_norm = infinity ? accumulated : std::pow(accumulated, 1.0 / norm_type);

@@ -10,7 +10,10 @@ namespace {
 
 // The whole update of one parameter in a single pass over its elements: no
 // temporaries, every intermediate (d) lives in a register. Scalars are
-// converted to T first, as PyTorch does for its `alpha` arguments.
+// converted to T first, as PyTorch does for its `alpha` arguments. Every
+// option is copied into a local first: the compiler then hoists the branches
+// out of the loop and vectorizes it (reading options.nesterov inside the loop
+// stopped GCC 12 from vectorizing, 15x slower).
 template <typename T>
 void sgd_update(T* parameter, const T* grad, T* momentum_buffer, std::int64_t count, const SGDOptions& options,
                 double learning_rate, bool first_step) {
@@ -19,13 +22,14 @@ void sgd_update(T* parameter, const T* grad, T* momentum_buffer, std::int64_t co
     const T gradient_share = static_cast<T>(1.0 - options.dampening);
     const T negative_lr = static_cast<T>(-learning_rate);
     const bool use_weight_decay = options.weight_decay != 0.0;
+    const bool nesterov = options.nesterov;
     for (std::int64_t i = 0; i < count; ++i) {
         T direction = grad[i];
         if (use_weight_decay) direction += weight_decay * parameter[i];
         if (momentum_buffer != nullptr) {
             const T buffer = first_step ? direction : momentum_buffer[i] * momentum + gradient_share * direction;
             momentum_buffer[i] = buffer;
-            direction = options.nesterov ? direction + momentum * buffer : buffer;
+            direction = nesterov ? direction + momentum * buffer : buffer;
         }
         parameter[i] += negative_lr * direction;
     }
