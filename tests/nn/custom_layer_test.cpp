@@ -2,6 +2,9 @@
 // layer in one place (forward and backward side by side) and its gradcheck.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "layers_test_support.hpp"
 #include "nn/module.hpp"
 
@@ -55,4 +58,24 @@ TEST(Swish, GradientsAreNotAllZero) {
     layer.to(DType::Float64);
     kindling::testing::expect_gradcheck([&](const std::vector<Tensor>& in) { return layer(in[0]); },
                                         {kindling::testing::random_leaf({3, 4}, 1), layer.beta}, "Swish");
+}
+
+// docs/adding-a-layer.md quotes the two marked blocks of this file; keep them identical.
+TEST(AddingALayerDoc, QuotesThisFileVerbatim) {
+    const auto read = [](const std::string& path) {
+        std::ifstream file(std::string(KINDLING_SOURCE_DIR) + "/" + path);
+        std::stringstream text;
+        text << file.rdbuf();
+        return text.str();
+    };
+    const std::string source = read("tests/nn/custom_layer_test.cpp");
+    const std::string page = read("docs/adding-a-layer.md");
+    ASSERT_FALSE(page.empty()) << "docs/adding-a-layer.md is missing";
+    for (const char* tag : {"layer", "test"}) {
+        std::string marker = "// [adding-a-layer: ";
+        marker.append(tag).append("]\n");
+        const std::size_t start = source.find(marker) + marker.size();
+        const std::string block = source.substr(start, source.find(marker, start) - start);
+        EXPECT_NE(page.find("```cpp\n" + block + "```"), std::string::npos) << "block '" << tag << "' differs";
+    }
 }
