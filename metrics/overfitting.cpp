@@ -37,7 +37,7 @@ void check_loss_divergence(const std::vector<EpochMetrics>& history, const Overf
     const auto best_epoch = static_cast<std::int64_t>(best + 1);
     const std::int64_t started_epoch = best_epoch + 1;
     Diagnostic diagnostic{DiagnosticKind::Overfitting, Severity::Warning, "", {}, {started_epoch}};
-    diagnostic.message = "overfitting since epoch " + std::to_string(started_epoch) + ": validation loss rose from " +
+    diagnostic.message = "validation loss has risen since epoch " + std::to_string(started_epoch) + ", from " +
                          fixed(at_best.validation_loss, 4) + " (epoch " + std::to_string(best_epoch) + ") to " +
                          fixed(now.validation_loss, 4) + " over " + std::to_string(epochs_since_best) +
                          " epochs while training loss kept falling (" + fixed(at_best.train_loss, 4) + " -> " +
