@@ -30,7 +30,12 @@ void TransformPipeline::run(const ImageView& image, Generator& generator, float*
 // --- AugmentPipeline: crop + flip + normalize in one pass ---------------------------
 
 AugmentPipeline::AugmentPipeline(AugmentOptions options) : options_(std::move(options)) {
-    // Construct the transforms once: they check the options with the same messages.
+    if (options_.mean.size() != options_.standard_deviation.size()) {
+        throw std::invalid_argument("AugmentPipeline: mean has " + std::to_string(options_.mean.size()) +
+                                    " values and standard_deviation " +
+                                    std::to_string(options_.standard_deviation.size()) + "; expected one each per channel");
+    }
+    // Construct the transforms once: they check the other options with the same messages.
     as_transforms();
     // Without mean/std, one identity table serves every channel.
     const std::vector<float> mean = options_.mean.empty() ? std::vector<float>{0.0f} : options_.mean;

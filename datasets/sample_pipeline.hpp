@@ -52,8 +52,8 @@ struct AugmentOptions {
     // RandomHorizontalFlip(flip_probability); 0 turns it off (and draws nothing).
     double flip_probability = 0.0;
     // Normalize(mean, std); empty means mean 0, std 1 (plain ToTensor).
-    std::vector<float> mean;
-    std::vector<float> standard_deviation;
+    std::vector<float> mean = {};
+    std::vector<float> standard_deviation = {};
 };
 
 class AugmentPipeline : public SamplePipeline {

@@ -165,4 +165,6 @@ TEST(AugmentPipeline, WithoutOptionsIsToTensor) {
     EXPECT_EQ(out, to_tensor(image.view).to_vector<float>());
     const AugmentPipeline gray_normalized({.mean = {0.5f}, .standard_deviation = {0.5f}});
     EXPECT_THROW(gray_normalized.run(image.view, generator, out.data()), std::invalid_argument);
+    EXPECT_THROW(AugmentPipeline({.standard_deviation = {0.5f}}), std::invalid_argument);
+    EXPECT_THROW(AugmentPipeline({.crop_size = 4, .padding = -1}), std::invalid_argument);
 }
