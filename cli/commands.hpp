@@ -8,6 +8,7 @@ namespace kindling::cli {
 
 void add_demo_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 void add_metrics_command(CLI::App& app);
 
 } // namespace kindling::cli

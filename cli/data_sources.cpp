@@ -76,7 +76,7 @@ DataSources load_data_sources(const DataOptions& options) {
         data.standard_deviation = datasets::fashion_mnist_std;
     } else if (name == "cifar10" || name.rfind("cifar10:", 0) == 0) {
         if (options.data_dir.empty()) {
-            throw datasets::DataNotFoundError("CIFAR-10 needs --data-dir (no default location)",
+            throw datasets::DataNotFoundError("the CIFAR-10 folder (there is no default: pass --data-dir)",
                                               datasets::how_to_get_cifar10());
         }
         std::shared_ptr<datasets::InMemoryDataset> train = datasets::load_cifar10(options.data_dir, datasets::Split::Train);

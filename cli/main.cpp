@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     kindling::cli::add_demo_command(app);
     kindling::cli::add_train_command(app);
+    kindling::cli::add_eval_command(app);
     kindling::cli::add_metrics_command(app);
     try {
         app.parse(argc, argv);
