@@ -142,26 +142,34 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
     const std::int64_t* targets = rows.targets.data<std::int64_t>();
     const auto is_ignored = [targets, ignore = options.ignore_index](std::int64_t i) { return targets[i] == ignore; };
 
-    // Forward, row by row: logp = x - max - log sum e^(x - max), then the smoothed, weighted loss.
+    // Forward, row by row: p = e^(x - max) / sum e^(x - max) is kept for the backward, and
+    // logp = x - max - log sum e^(x - max) feeds the smoothed, weighted loss.
     const Tensor scores = rows.scores.detach().contiguous();
-    Tensor log_probabilities = empty({row_count, classes}, logits.dtype());
+    Tensor probabilities = empty({row_count, classes}, logits.dtype());
     std::vector<double> row_losses(static_cast<std::size_t>(row_count), 0.0);
     visit_floating(logits.dtype(), "cross_entropy", [&]<typename T>() {
         const T* x = scores.data<T>();
-        T* logp = log_probabilities.data<T>();
+        T* p = probabilities.data<T>();
         for (std::int64_t i = 0; i < row_count; ++i) {
             const T* row = x + i * classes;
-            T* log_row = logp + i * classes;
+            T* probability_row = p + i * classes;
             T max_score = row[0];
             for (std::int64_t c = 1; c < classes; ++c) max_score = std::max(max_score, row[c]);
-            double exp_total = 0;
-            for (std::int64_t c = 0; c < classes; ++c) exp_total += std::exp(static_cast<double>(row[c] - max_score));
-            const T log_total = static_cast<T>(std::log(exp_total));
-            for (std::int64_t c = 0; c < classes; ++c) log_row[c] = row[c] - max_score - log_total;
+            T exp_total = 0;
+            for (std::int64_t c = 0; c < classes; ++c) {
+                probability_row[c] = std::exp(row[c] - max_score);
+                exp_total += probability_row[c];
+            }
+            const T inverse_total = T(1) / exp_total;
+            for (std::int64_t c = 0; c < classes; ++c) probability_row[c] *= inverse_total;
             if (is_ignored(i)) continue;
+            const T log_total = std::log(exp_total);
+            const auto log_probability = [&](std::int64_t c) { return double(row[c] - max_score - log_total); };
             double smoothed = 0;
-            for (std::int64_t c = 0; c < classes; ++c) smoothed += class_weight[c] * log_row[c];
-            row_losses[i] = -(1.0 - smoothing) * weight_of_target[i] * log_row[targets[i]] -
+            if (smoothing > 0) {
+                for (std::int64_t c = 0; c < classes; ++c) smoothed += class_weight[c] * log_probability(c);
+            }
+            row_losses[i] = -(1.0 - smoothing) * weight_of_target[i] * log_probability(targets[i]) -
                             smoothing / static_cast<double>(classes) * smoothed;
         }
     });
@@ -170,28 +178,29 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
     // Backward: dx_c = s * (p_c A - a_c) with s the row's scale (row_scales), see cross_entropy.hpp.
     autograd::record(
         "cross_entropy", out, {rows.scores},
-        [log_probabilities, targets_tensor = rows.targets, class_weight, class_weight_sum, weight_of_target,
+        [probabilities, targets_tensor = rows.targets, class_weight, class_weight_sum, weight_of_target,
          total_weight, smoothing, ignore_index = options.ignore_index,
          reduction = options.reduction](const Tensor& grad_output) {
-            const std::int64_t row_count = log_probabilities.size(0);
-            const std::int64_t classes = log_probabilities.size(1);
+            const std::int64_t row_count = probabilities.size(0);
+            const std::int64_t classes = probabilities.size(1);
             const std::vector<double> scale = row_scales(grad_output, reduction, total_weight, row_count);
             const std::int64_t* targets = targets_tensor.data<std::int64_t>();
             const double smoothing_per_class = smoothing / static_cast<double>(classes);
-            Tensor dx = zeros({row_count, classes}, log_probabilities.dtype());
+            Tensor dx = zeros({row_count, classes}, probabilities.dtype());
             visit_floating(dx.dtype(), "cross_entropy_backward", [&]<typename T>() {
-                const T* logp = log_probabilities.data<T>();
+                const T* p = probabilities.data<T>();
                 T* grad = dx.data<T>();
                 for (std::int64_t i = 0; i < row_count; ++i) {
                     if (targets[i] == ignore_index) continue;
+                    // a_c = smoothing_share_c + [c == t] target_coefficient;  A = sum_c a_c
                     const double target_coefficient = (1.0 - smoothing) * weight_of_target[i];
-                    const double coefficient_sum = target_coefficient + smoothing_per_class * class_weight_sum;
+                    const T row_scale = static_cast<T>(scale[i]);
+                    const T coefficient_sum = static_cast<T>(target_coefficient + smoothing_per_class * class_weight_sum);
                     for (std::int64_t c = 0; c < classes; ++c) {
-                        const double probability = std::exp(static_cast<double>(logp[i * classes + c]));
-                        const double coefficient =
-                            smoothing_per_class * class_weight[c] + (c == targets[i] ? target_coefficient : 0.0);
-                        grad[i * classes + c] = static_cast<T>(scale[i] * (probability * coefficient_sum - coefficient));
+                        const T smoothing_share = static_cast<T>(smoothing_per_class * class_weight[c]);
+                        grad[i * classes + c] = row_scale * (p[i * classes + c] * coefficient_sum - smoothing_share);
                     }
+                    grad[i * classes + targets[i]] -= row_scale * static_cast<T>(target_coefficient);
                 }
             });
             return std::vector<Tensor>{dx};
