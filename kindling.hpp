@@ -55,3 +55,4 @@
 #include "metrics/prediction_diagnostics.hpp"
 #include "metrics/regression.hpp"
 #include "metrics/segmentation.hpp"
+#include "metrics/svg_plot.hpp"
