@@ -25,7 +25,7 @@ for page in sorted((root / "docs" / "tutorials").glob("*.md")):
 
     def run(match):
         program, *args = shlex.split(match.group(2))
-        result = subprocess.run([str(build / "tutorials" / program), *args], cwd=root,
+        result = subprocess.run([str(build / "tutorials" / program), *args], cwd=build,
                                 capture_output=True, text=True, check=True)
         print(f"{page.name}: {program} {' '.join(args)}")
         return match.group(1) + result.stdout + match.group(4)
