@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
-build = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root / "build"
+build = (pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root / "build").resolve()
 marker = re.compile(r"(<!-- output: (.+?) -->\n```text\n)(.*?)(```)", re.S)
 
 for page in sorted((root / "docs" / "tutorials").glob("*.md")):
