@@ -14,12 +14,6 @@
 
 namespace kindling::detail {
 
-// Contiguous loops over at least this many elements are split across the
-// OpenMP threads (set_num_threads); below it, waking threads costs more than
-// it saves. Inside an OpenMP-parallel region of a caller (Conv2d over the
-// batch) the pragma runs single-threaded: nested parallelism is off.
-inline constexpr std::int64_t parallel_threshold = std::int64_t{1} << 15;
-
 inline void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
     if (a.dtype() != b.dtype()) {
         throw std::invalid_argument(std::string(op) + ": dtype mismatch: " + dtype_name(a.dtype()) + " " +
@@ -35,7 +29,6 @@ template <typename T, typename Function> Tensor map_unary(const Tensor& x, Funct
     T* output = result.data<T>();
     if (x.is_contiguous()) {
         const std::int64_t count = x.numel();
-#pragma omp parallel for if (count >= parallel_threshold)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(input[i]);
     } else {
         for_each_offset<1>(x.shape(), {x.strides()},
@@ -75,27 +68,21 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const char* op, Function fun
     const std::int64_t count = result.numel();
     const bool contiguous = a.is_contiguous() && b.is_contiguous();
     const bool a_full = a.shape() == shape, b_full = b.shape() == shape;
-    const bool parallel = count >= parallel_threshold;
     if (contiguous && a_full && b_full) {
-#pragma omp parallel for if (parallel)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(left[i], right[i]);
     } else if (contiguous && a_full && b.numel() == 1) {
         const T scalar = right[0];
-#pragma omp parallel for if (parallel)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(left[i], scalar);
     } else if (contiguous && b_full && a.numel() == 1) {
         const T scalar = left[0];
-#pragma omp parallel for if (parallel)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(scalar, right[i]);
     } else if (contiguous && a_full && b.numel() > 0 && is_trailing_block(b.shape(), shape)) {
         const std::int64_t block = b.numel();
-#pragma omp parallel for if (parallel)
         for (std::int64_t row = 0; row < count; row += block) {
             for (std::int64_t j = 0; j < block; ++j) output[row + j] = function(left[row + j], right[j]);
         }
     } else if (contiguous && b_full && a.numel() > 0 && is_trailing_block(a.shape(), shape)) {
         const std::int64_t block = a.numel();
-#pragma omp parallel for if (parallel)
         for (std::int64_t row = 0; row < count; row += block) {
             for (std::int64_t j = 0; j < block; ++j) output[row + j] = function(left[j], right[row + j]);
         }

@@ -75,10 +75,20 @@ void sum_blocked(const Tensor& x, std::int64_t first_dim, std::int64_t last_dim,
     const std::int64_t inner = shape_numel(Shape(shape.begin() + last_dim + 1, shape.end()));
     const T* input = x.data<T>();
     if (inner == 1) {
+        // Eight running totals instead of one: additions into different
+        // totals do not wait for each other, so the CPU overlaps them (and
+        // the compiler can keep the eight in one vector register).
+        constexpr std::int64_t lanes = 8;
         for (std::int64_t o = 0; o < outer; ++o) {
             const T* row = input + o * reduced;
+            Accumulator partial[lanes] = {};
+            std::int64_t r = 0;
+            for (; r + lanes <= reduced; r += lanes) {
+                for (std::int64_t lane = 0; lane < lanes; ++lane) partial[lane] += row[r + lane];
+            }
             Accumulator total = 0;
-            for (std::int64_t r = 0; r < reduced; ++r) total += row[r];
+            for (; r < reduced; ++r) total += row[r];
+            for (Accumulator lane_total : partial) total += lane_total;
             output[o] = static_cast<T>(total);
         }
         return;
@@ -96,9 +106,19 @@ void sum_blocked(const Tensor& x, std::int64_t first_dim, std::int64_t last_dim,
 
 // x summed over `dims` (sorted, unique), keeping them as size 1.
 Tensor sum_kernel(const Tensor& x, const std::vector<std::int64_t>& dims) {
+    const bool consecutive = !dims.empty() && dims.back() - dims.front() + 1 == static_cast<std::int64_t>(dims.size());
+    if (x.is_contiguous() && !consecutive && !dims.empty() && dims.back() == x.dim() - 1) {
+        // Per-channel sums (BatchNorm): [N, C, H, W] over {0, 2, 3} is the
+        // row sums over the trailing run {2, 3}, giving [N, C, 1, 1], then a
+        // blocked sum of those over {0}. Both steps take the fast kernel.
+        std::size_t run_start = dims.size() - 1;
+        while (run_start > 0 && dims[run_start - 1] == dims[run_start] - 1) --run_start;
+        const std::vector<std::int64_t> trailing(dims.begin() + static_cast<std::ptrdiff_t>(run_start), dims.end());
+        const std::vector<std::int64_t> leading(dims.begin(), dims.begin() + static_cast<std::ptrdiff_t>(run_start));
+        return sum_kernel(sum_kernel(x, trailing), leading);
+    }
     const Shape kept = kept_shape(x.shape(), dims);
     Tensor result = empty(kept, x.dtype());
-    const bool consecutive = !dims.empty() && dims.back() - dims.front() + 1 == static_cast<std::int64_t>(dims.size());
     visit_dtype(x.dtype(), [&]<typename T>() {
         using Accumulator = std::conditional_t<std::is_integral_v<T>, std::int64_t, double>;
         if (x.is_contiguous() && consecutive) {

@@ -211,16 +211,3 @@ TEST(InPlace, UpdatesBroadcastAndGuardAutograd) {
     leaf.fill_(0.0); // allowed: what optimizers do
     EXPECT_EQ(values(leaf), (std::vector<double>{0, 0}));
 }
-
-TEST(Elementwise, ThreadCountDoesNotChangeResults) {
-    Generator generator(14);
-    const Tensor x = randn({300, 200}, generator); // above the parallel threshold
-    const Tensor bias = randn({200}, generator);
-    const int threads = get_num_threads();
-    set_num_threads(1);
-    const std::vector<float> serial = sigmoid(x * bias + 1.0).to_vector<float>();
-    set_num_threads(2);
-    const std::vector<float> parallel = sigmoid(x * bias + 1.0).to_vector<float>();
-    set_num_threads(threads);
-    EXPECT_EQ(serial, parallel);
-}

@@ -39,15 +39,17 @@ TEST(Sum, OverEachDimWithAndWithoutKeepdim) {
     EXPECT_THROW(sum(x, {3}), std::out_of_range);
 }
 
-// The blocked kernel (contiguous input, consecutive dims) against the strided
-// one (the same numbers in another layout), for every choice of dims.
+// The blocked kernel (contiguous input, consecutive dims, or a trailing run
+// then the rest) against the strided one (the same numbers in another
+// layout), for every kind of choice of dims.
 TEST(Sum, FastKernelMatchesStridedReference) {
     Generator generator(5);
     const Tensor x = randn({3, 4, 5, 6}, generator, DType::Float64);
     const Tensor scrambled = x.permute({3, 1, 0, 2}).contiguous().permute({2, 1, 3, 0}); // same values, other strides
     ASSERT_FALSE(scrambled.is_contiguous());
     const std::vector<std::vector<std::int64_t>> dim_sets = {{0}, {1}, {2}, {3}, {0, 1}, {1, 2}, {2, 3},
-                                                             {0, 1, 2}, {1, 2, 3}, {}, {0, 2}, {0, 2, 3}};
+                                                             {0, 1, 2}, {1, 2, 3}, {}, {0, 2}, {0, 2, 3},
+                                                             {0, 3}, {1, 3}, {0, 1, 3}};
     for (const auto& dims : dim_sets) {
         const std::vector<double> fast = values(sum(x, dims, true));
         const std::vector<double> reference = values(sum(scrambled, dims, true));
