@@ -18,6 +18,12 @@ Optimizer::Optimizer(std::vector<Tensor> parameters, double learning_rate, const
             throw std::invalid_argument(type + ": parameter " + std::to_string(index) +
                                         " must be a defined float32/float64 tensor");
         }
+        for (std::size_t earlier = 0; earlier < index; ++earlier) {
+            if (parameters_[earlier].impl_ptr() == parameter.impl_ptr()) {
+                throw std::invalid_argument(type + ": parameters " + std::to_string(earlier) + " and " +
+                                            std::to_string(index) + " are the same tensor; it would be updated twice");
+            }
+        }
         // The update loops walk data<T>() linearly.
         if (!parameter.is_contiguous()) {
             throw std::invalid_argument(type + ": parameter " + std::to_string(index) + " of shape " +

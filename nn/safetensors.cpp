@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <stdexcept>
@@ -201,10 +202,13 @@ Metadata parse_metadata(const json& value) {
 
 SafetensorsFile read_safetensors(const std::string& path) {
     const std::string where = "read_safetensors: '" + path + "': ";
-    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    std::error_code status;
+    if (!std::filesystem::is_regular_file(path, status)) {
+        throw std::runtime_error(where + (status ? "cannot open: " + status.message() : "not a regular file"));
+    }
+    std::ifstream file(path, std::ios::binary);
     if (!file) throw std::runtime_error(where + "cannot open: " + std::strerror(errno));
-    const auto file_size = static_cast<std::uint64_t>(file.tellg());
-    file.seekg(0);
+    const std::uint64_t file_size = std::filesystem::file_size(path);
 
     // 1. The header length.
     if (file_size < 8) {

@@ -167,6 +167,7 @@ TEST(Optimizers, RejectInvalidHyperParameters) {
     EXPECT_THROW(nn::Adam({p}, {.beta1 = 1.0}), std::invalid_argument);
     EXPECT_THROW(nn::AdamW({p}, {.weight_decay = -0.1}), std::invalid_argument);
     EXPECT_THROW(nn::SGD({p.t().t().expand({3})}, {}), std::invalid_argument); // non-contiguous view
+    EXPECT_THROW(nn::SGD({p, p}, {}), std::invalid_argument);                  // would be stepped twice
     try {
         nn::SGD sgd({p}, {.lr = 0.1, .momentum = 0.9, .dampening = 0.5, .nesterov = true});
         FAIL() << "expected an error";

@@ -172,4 +172,5 @@ TEST_F(Safetensors, CorruptFilesAreClearErrorsNamingTheFile) {
         }
     }
     EXPECT_THROW(nn::read_safetensors((directory / "absent.safetensors").string()), std::runtime_error);
+    EXPECT_THROW(nn::read_safetensors(directory.string()), std::runtime_error); // a directory
 }
