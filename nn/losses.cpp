@@ -23,7 +23,7 @@ void check_same_shape(const Tensor& input, const Tensor& target, const char* op)
     }
 }
 
-// `factor` (weight or pos_weight) broadcast to the input's shape and dtype checked; ones when undefined.
+// `factor` (weight or pos_weight) checked and broadcast to the input's shape; ones when undefined.
 Tensor broadcast_factor(const Tensor& factor, const Tensor& input, const char* name, const char* op) {
     if (!factor.defined()) return ones(input.shape(), input.dtype());
     if (factor.dtype() != input.dtype()) {
@@ -64,7 +64,6 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
 //   dy = log(1 - p) - log p
 Tensor binary_cross_entropy(const Tensor& probabilities, const Tensor& target, const BCEOptions& options) {
     check_same_shape(probabilities, target, "binary_cross_entropy");
-    const Tensor weight = broadcast_factor(options.weight, probabilities, "weight", "binary_cross_entropy");
     visit_floating(probabilities.dtype(), "binary_cross_entropy", [&]<typename T>() {
         const Tensor values = probabilities.detach().contiguous();
         const T* p = values.data<T>();
@@ -91,7 +90,9 @@ Tensor binary_cross_entropy(const Tensor& probabilities, const Tensor& target, c
                          });
                          return std::vector<Tensor>{dp, dy};
                      });
-    if (options.weight.defined()) losses = mul(losses, weight);
+    if (options.weight.defined()) {
+        losses = mul(losses, broadcast_factor(options.weight, probabilities, "weight", "binary_cross_entropy"));
+    }
     return reduce_losses(losses, options.reduction);
 }
 
@@ -102,7 +103,6 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                                         const BCEWithLogitsOptions& options) {
     const char* op = "binary_cross_entropy_with_logits";
     check_same_shape(logits, target, op);
-    const Tensor weight = broadcast_factor(options.weight, logits, "weight", op);
     const Tensor pos_weight = broadcast_factor(options.pos_weight, logits, "pos_weight", op);
     Tensor losses = map_elements(op, logits, target, pos_weight, [](auto x, auto y, auto pw) {
         using T = decltype(x);
@@ -119,7 +119,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                                                               [](auto x, auto pw) { return pw * softplus(-x) - softplus(x); });
                          return std::vector<Tensor>{mul(g, dx_local), mul(g, dy_local)};
                      });
-    if (options.weight.defined()) losses = mul(losses, weight);
+    if (options.weight.defined()) losses = mul(losses, broadcast_factor(options.weight, logits, "weight", op));
     return reduce_losses(losses, options.reduction);
 }
 

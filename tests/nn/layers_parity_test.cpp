@@ -53,6 +53,7 @@ const std::map<std::string, CaseFunction>& case_functions() {
         {"tanh", [](const Leaves& in, const Constants&, Constants&) { return nn::Tanh()(in.at("x")); }},
         {"gelu", [](const Leaves& in, const Constants&, Constants&) { return nn::GELU()(in.at("x")); }},
         {"gelu_tanh", [](const Leaves& in, const Constants&, Constants&) { return nn::GELU(GeluApproximation::Tanh)(in.at("x")); }},
+        {"flatten", [](const Leaves& in, const Constants&, Constants&) { return nn::Flatten()(in.at("x")); }},
         {"softmax_dim1", [](const Leaves& in, const Constants&, Constants&) { return nn::Softmax(1)(in.at("x")); }},
         {"log_softmax_dim1", [](const Leaves& in, const Constants&, Constants&) { return nn::LogSoftmax(1)(in.at("x")); }},
         {"softmax_last", [](const Leaves& in, const Constants&, Constants&) { return softmax(in.at("x"), -1); }},
@@ -135,7 +136,7 @@ int run_cases(const std::vector<std::string>& prefixes) {
 
 TEST(Linear, MatchesPyTorch) { EXPECT_EQ(run_cases({"linear"}), 3); }
 TEST(Activations, MatchesPyTorch) {
-    EXPECT_EQ(run_cases({"relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softmax", "log_softmax"}), 10);
+    EXPECT_EQ(run_cases({"relu", "leaky_relu", "sigmoid", "tanh", "gelu", "flatten", "softmax", "log_softmax"}), 11);
 }
 TEST(BatchNorm, MatchesPyTorch) { EXPECT_EQ(run_cases({"batch_norm"}), 4); }
 TEST(CrossEntropy, MatchesPyTorch) { EXPECT_EQ(run_cases({"cross_entropy", "nll_loss"}), 11); }
