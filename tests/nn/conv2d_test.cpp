@@ -218,6 +218,21 @@ TEST(Conv2d, RejectsMismatchedShapesWithBothShapes) {
     EXPECT_THROW(nn::Conv2d(3, 4, 3, 1, 0, 1, 2), std::invalid_argument);
 }
 
+// A training loop asks for the same large outputs every step: the freed block
+// must come back instead of fresh memory that is page-faulted in again.
+TEST(Conv2d, ReusesLargeOutputBuffersAcrossSteps) {
+    const Tensor x = zeros({8, 16, 32, 32});
+    const Tensor w = zeros({32, 16, 3, 3}); // output [8, 32, 32, 32]: 1 MB
+    const float* first = nullptr;
+    {
+        const Tensor y = nn::conv2d(x, w, Tensor(), 1, 1);
+        first = y.data<float>();
+    }
+    const Tensor again = nn::conv2d(x, w, Tensor(), 1, 1);
+    EXPECT_EQ(again.data<float>(), first);
+    EXPECT_EQ(sum(again).item(), 0.0);
+}
+
 // PyTorch parity: forward and all three gradients, float32, for the configs in
 // scripts/fixtures/conv2d.py.
 TEST(Conv2d, MatchesPyTorch) {
