@@ -9,6 +9,7 @@ namespace kindling::cli {
 void add_demo_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 void add_metrics_command(CLI::App& app);
 
 } // namespace kindling::cli

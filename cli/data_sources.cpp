@@ -43,6 +43,14 @@ std::shared_ptr<const datasets::SamplePipeline> augmenting_pipeline(const DataSo
 
 std::vector<float> to_floats(const std::vector<double>& values) { return {values.begin(), values.end()}; }
 
+// A channel with the same value in every pixel has standard deviation 0;
+// dividing by it would give NaN, so such a channel is only centred.
+std::vector<float> usable_deviations(const std::vector<double>& deviations) {
+    std::vector<float> result;
+    for (double deviation : deviations) result.push_back(deviation > 1e-6 ? static_cast<float>(deviation) : 1.0f);
+    return result;
+}
+
 // Holds out a validation part of `train_and_validation` (seeded), so the test
 // set is only ever used once, at the end.
 void split_off_validation(DataSources& data, std::shared_ptr<const datasets::Dataset> train_and_validation,
@@ -119,7 +127,7 @@ DataSources load_data_sources(const DataOptions& options) {
         split_off_validation(data, train_and_validation, options);
         const datasets::ChannelStatistics statistics = datasets::channel_statistics(*data.train);
         data.mean = to_floats(statistics.mean);
-        data.standard_deviation = to_floats(statistics.standard_deviation);
+        data.standard_deviation = usable_deviations(statistics.standard_deviation);
         colour_augmentation = true;
     } else {
         throw std::invalid_argument("unknown dataset '" + name +

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     kindling::cli::add_demo_command(app);
     kindling::cli::add_train_command(app);
     kindling::cli::add_eval_command(app);
+    kindling::cli::add_predict_command(app);
     kindling::cli::add_metrics_command(app);
     try {
         app.parse(argc, argv);

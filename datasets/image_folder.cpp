@@ -123,10 +123,9 @@ const std::filesystem::path& ImageFolder::path(std::int64_t index) const {
     return files_[static_cast<std::size_t>(index)].path;
 }
 
-void ImageFolder::decode_into(std::int64_t index, std::uint8_t* output) const {
-    const std::filesystem::path& file = path(index);
+void decode_image_file(const std::filesystem::path& file, ImageShape shape, std::uint8_t* output) {
     const std::vector<std::uint8_t> bytes = read_image_file(file);
-    const int channels = static_cast<int>(image_shape().channels);
+    const int channels = static_cast<int>(shape.channels);
     // stbi converts to the channel count we ask for (gray -> RGB, RGBA -> RGB, RGB -> luma).
     int width = 0, height = 0, channels_in_file = 0;
     const std::unique_ptr<stbi_uc, void (*)(void*)> decoded(
@@ -134,14 +133,18 @@ void ImageFolder::decode_into(std::int64_t index, std::uint8_t* output) const {
                               channels),
         stbi_image_free);
     if (!decoded) {
-        throw std::runtime_error("ImageFolder: cannot decode " + file.string() + ": " + stbi_failure_reason());
+        throw std::runtime_error("cannot decode " + file.string() + ": " + stbi_failure_reason());
     }
-    // decoded: [height, width, channels] -> output: [options.height, options.width, channels]
-    if (stbir_resize_uint8(decoded.get(), width, height, 0, output, static_cast<int>(options_.width),
-                           static_cast<int>(options_.height), 0, channels) == 0) {
-        throw std::runtime_error("ImageFolder: cannot resize " + file.string() + " from " + std::to_string(height) +
-                                 "x" + std::to_string(width) + " to " + to_string(image_shape()));
+    // decoded: [height, width, channels] -> output: [shape.height, shape.width, channels]
+    if (stbir_resize_uint8(decoded.get(), width, height, 0, output, static_cast<int>(shape.width),
+                           static_cast<int>(shape.height), 0, channels) == 0) {
+        throw std::runtime_error("cannot resize " + file.string() + " from " + std::to_string(height) + "x" +
+                                 std::to_string(width) + " to " + to_string(shape));
     }
+}
+
+void ImageFolder::decode_into(std::int64_t index, std::uint8_t* output) const {
+    decode_image_file(path(index), image_shape(), output);
 }
 
 ImageView ImageFolder::image(std::int64_t index, std::vector<std::uint8_t>& scratch) const {

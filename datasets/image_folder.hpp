@@ -25,6 +25,12 @@
 
 namespace kindling::datasets {
 
+// Decodes one JPEG/PNG/BMP file with stb_image into `output`, converted to
+// shape.channels (1 = gray, 3 = RGB) and resized to shape.height x shape.width
+// (HWC bytes, shape.numel() of them). Throws naming the file when it cannot.
+// ImageFolder uses it for every sample; `kindling predict` for single photos.
+void decode_image_file(const std::filesystem::path& file, ImageShape shape, std::uint8_t* output);
+
 struct ImageFolderOptions {
     std::int64_t height = 64; // every image is resized to height x width
     std::int64_t width = 64;
