@@ -74,8 +74,9 @@ std::vector<std::string> snapshot(const nn::Module& module) {
     std::vector<std::string> bytes;
     for (const auto& [name, tensor] : nn::state_dict(module)) {
         const Tensor contiguous = tensor.contiguous();
-        const auto* data = static_cast<const char*>(contiguous.impl().storage->data());
-        bytes.push_back(name + ":" + std::string(data, contiguous.numel() * dtype_size(contiguous.dtype())));
+        const std::size_t element_size = dtype_size(contiguous.dtype());
+        const auto* data = static_cast<const char*>(contiguous.impl().storage->data()) + contiguous.offset() * element_size;
+        bytes.push_back(name + ":" + std::string(data, contiguous.numel() * element_size));
     }
     return bytes;
 }
