@@ -105,8 +105,8 @@ DataSources load_data_sources(const DataOptions& options) {
     } else if (name.rfind("folder:", 0) == 0) {
         const fs::path root = name.substr(std::string("folder:").size());
         if (!fs::is_directory(root)) {
-            throw datasets::DataNotFoundError("image folder " + root.string() + " does not exist",
-                                              "point --dataset folder:PATH at a folder with one sub-folder per class");
+            throw datasets::DataNotFoundError("image folder " + root.string(),
+                                              "Point --dataset folder:PATH at a folder with one sub-folder per class.");
         }
         datasets::ImageFolderOptions folder_options;
         folder_options.height = folder_options.width = options.image_size.value_or(64);

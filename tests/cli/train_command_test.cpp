@@ -51,7 +51,7 @@ nlohmann::json read_json(const fs::path& path) {
 
 TEST(TrainCommand, TrainsWritesEveryOutputAndEvalReproducesIt) {
     const fs::path data = make_colour_folder("outputs");
-    const fs::path out = fs::temp_directory_path() / "kindling_train_command_run";
+    const fs::path out = fs::temp_directory_path() / "kindling_train_run_outputs";
     fs::remove_all(out);
     const ProgramRun run = run_kindling("train --dataset folder:" + data.string() +
                                         " --image-size 8 --model mlp --epochs 3 --batch-size 8 --lr 0.01 --threads 1 --out " +
@@ -88,7 +88,7 @@ TEST(TrainCommand, TrainsWritesEveryOutputAndEvalReproducesIt) {
 
 TEST(TrainCommand, ResumeContinuesFromTheLastCompletedEpoch) {
     const fs::path data = make_colour_folder("resume");
-    const fs::path out = fs::temp_directory_path() / "kindling_train_command_resume";
+    const fs::path out = fs::temp_directory_path() / "kindling_train_run_resume";
     fs::remove_all(out);
     const std::string common = " --image-size 8 --model mlp --batch-size 8 --threads 1 --out " + out.string();
     ASSERT_EQ(run_kindling("train --dataset folder:" + data.string() + " --epochs 1" + common).exit_code, 0);
