@@ -68,6 +68,8 @@ Tensor pow(const Tensor& x, double exponent) {
         return map_unary<T>(x, [exponent](T v) { return static_cast<T>(std::pow(v, exponent)); });
     });
     return record("pow", out, {x}, [x, exponent](const Tensor& g) {
+        // x^0 is constant: say 0 outright, as 0 * x^-1 would be NaN at x = 0.
+        if (exponent == 0.0) return std::vector<Tensor>{zeros_like(g)};
         return std::vector<Tensor>{mul(g, mul(scalar_tensor(exponent, x.dtype()), pow(x, exponent - 1.0)))};
     });
 }

@@ -172,3 +172,9 @@ TEST(Broadcast, GradReducesToInputShape) {
     EXPECT_EQ(column.grad().shape(), (Shape{2, 1}));
     EXPECT_EQ(values(column.grad()), (std::vector<double>{6.0, 6.0}));
 }
+
+TEST(Pow, ZeroExponentHasZeroGradientEvenAtZero) {
+    Tensor x = leaf({0.0, 2.0});
+    sum(pow(x, 0.0)).backward();
+    EXPECT_EQ(values(x.grad()), (std::vector<double>{0.0, 0.0})); // not NaN at x = 0
+}
