@@ -100,7 +100,7 @@ metrics::BinaryScores train_and_score(nn::Sequential& network, std::shared_ptr<c
 // the threshold a user who needs 90% precision on "dog" should pick.
 void report(const metrics::BinaryScores& scores, const std::string& name) {
     const std::vector<std::string> classes = {"cat", "dog"};
-    metrics::ConfusionMatrix confusion(2, {.threshold = 0.5});
+    metrics::ConfusionMatrix confusion(2); // dog when its probability >= 0.5 (the default threshold)
     std::vector<double> probabilities = scores.scores();
     confusion.update(from_vector(probabilities), from_vector(scores.targets()));
     std::printf("\n   test accuracy %.2f%% on %lld images (threshold 0.5)\n",
