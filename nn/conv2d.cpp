@@ -39,7 +39,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -275,65 +274,6 @@ template <typename T> T* thread_buffer(Buffer which, std::int64_t count) {
     return workspaces[static_cast<std::size_t>(which)].get<T>(count);
 }
 
-// Output buffers that are recycled instead of page-faulted in again.
-//
-// A training step allocates the same multi-megabyte outputs every step. With
-// glibc, freeing such a block and asking for the same size again often does
-// not return the same memory: the small blocks parked in the thread cache
-// (tcache) stop the freed block from merging back into the heap top, and
-// aligned_alloc asks for a little more than the block it freed, so the heap
-// grows and every new block is faulted in 4 KB at a time (4096 faults for the
-// 16 MB output of the benchmark layer, measured to cost more than im2col).
-// So the conv's outputs and input gradients give their Storage back here when
-// the last tensor lets go, and the next request of the same size reuses it.
-class StoragePool {
-public:
-    std::shared_ptr<Storage> get(std::size_t bytes) {
-        std::unique_ptr<Storage> block;
-        {
-            std::lock_guard lock(mutex_);
-            const auto found = std::find_if(free_.begin(), free_.end(), [&](const auto& b) { return b->bytes() == bytes; });
-            if (found != free_.end()) {
-                block = std::move(*found);
-                free_.erase(found);
-                cached_bytes_ -= bytes;
-            }
-        }
-        if (!block) block = std::make_unique<Storage>(bytes);
-        return std::shared_ptr<Storage>(block.release(), [this](Storage* storage) { give_back(storage); });
-    }
-
-private:
-    // Keeps the block unless the pool would exceed its cap (then it is freed).
-    void give_back(Storage* storage) {
-        std::unique_ptr<Storage> block(storage);
-        std::lock_guard lock(mutex_);
-        if (cached_bytes_ + block->bytes() > max_cached_bytes) return;
-        cached_bytes_ += block->bytes();
-        free_.push_back(std::move(block));
-    }
-
-    static constexpr std::size_t max_cached_bytes = std::size_t{256} << 20;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<Storage>> free_;
-    std::size_t cached_bytes_ = 0;
-};
-
-// Like empty(), but large blocks come from the pool. Small ones are left to
-// malloc, which handles them well.
-Tensor recycled_empty(const Shape& shape, DType dtype) {
-    const std::size_t bytes = static_cast<std::size_t>(shape_numel(shape)) * dtype_size(dtype);
-    if (bytes < (std::size_t{1} << 20)) return empty(shape, dtype);
-    // Never destroyed: a tensor may outlive the static objects at exit and still give its block back.
-    static StoragePool* const pool = new StoragePool;
-    auto impl = std::make_shared<TensorImpl>();
-    impl->storage = pool->get(bytes);
-    impl->shape = shape;
-    impl->strides = contiguous_strides(shape);
-    impl->dtype = dtype;
-    return Tensor(std::move(impl));
-}
-
 // A GEMM narrower than this many columns runs well below BLAS's peak, so
 // images smaller than this are grouped into one wider GEMM.
 constexpr std::int64_t min_gemm_columns = 256;
@@ -525,7 +465,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
     const Tensor w = weight.detach().contiguous();
     const Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
     Tensor output =
-        recycled_empty({geometry.batch, geometry.out_channels, geometry.out_height, geometry.out_width}, x.dtype());
+        empty({geometry.batch, geometry.out_channels, geometry.out_height, geometry.out_width}, x.dtype());
     visit_floating(x.dtype(), "conv2d", [&]<typename T>() {
         conv2d_forward_kernel<T>(x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, output.data<T>(),
                                  geometry);
@@ -535,7 +475,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
     return autograd::record("conv2d", output, {input, weight, bias},
                             [x, w, geometry, wants_input, wants_weight, wants_bias](const Tensor& grad) {
         const Tensor grad_output = grad.contiguous();
-        Tensor grad_input = wants_input ? recycled_empty(x.shape(), x.dtype()) : Tensor();
+        Tensor grad_input = wants_input ? empty(x.shape(), x.dtype()) : Tensor();
         Tensor grad_weight = wants_weight ? empty(w.shape(), w.dtype()) : Tensor();
         Tensor grad_bias = wants_bias ? empty({geometry.out_channels}, w.dtype()) : Tensor();
         visit_floating(x.dtype(), "conv2d backward", [&]<typename T>() {

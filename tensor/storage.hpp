@@ -3,12 +3,13 @@
 // Several tensors (a tensor, its transpose, a slice of it) can point at the
 // same Storage; it is freed when the last of them goes away (shared_ptr).
 // 64-byte alignment lets the compiler and OpenBLAS use full-width vector loads.
+//
+// Large blocks are recycled (see storage.cpp): a training step allocates the
+// same activation and gradient sizes every time, and on Linux a large block
+// that goes back to the system costs a page fault per 4 KB on its next use.
 #pragma once
 
 #include <cstddef>
-#include <cstdlib>
-#include <cstring>
-#include <new>
 
 namespace kindling {
 
@@ -16,13 +17,8 @@ class Storage {
 public:
     static constexpr std::size_t alignment = 64;
 
-    explicit Storage(std::size_t bytes) : bytes_(bytes) {
-        // aligned_alloc wants a size that is a multiple of the alignment.
-        const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-        data_ = rounded == 0 ? nullptr : std::aligned_alloc(alignment, rounded);
-        if (rounded != 0 && data_ == nullptr) throw std::bad_alloc();
-    }
-    ~Storage() { std::free(data_); }
+    explicit Storage(std::size_t bytes);
+    ~Storage();
     Storage(const Storage&) = delete;
     Storage& operator=(const Storage&) = delete;
 
@@ -34,5 +30,8 @@ private:
     void* data_ = nullptr;
     std::size_t bytes_ = 0;
 };
+
+// Bytes currently held for reuse by the block cache (for tests and benchmarks).
+std::size_t cached_storage_bytes();
 
 } // namespace kindling
