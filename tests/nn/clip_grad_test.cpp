@@ -9,17 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "nn/clip_grad.hpp"
+#include "optim_fixtures.hpp"
 
 using namespace kindling;
 using json = nlohmann::json;
 
 namespace {
-
-json read_fixture(const std::string& name) {
-    std::ifstream file(std::string(KINDLING_FIXTURES_DIR) + "/" + name);
-    if (!file) throw std::runtime_error("missing fixture " + name + ": run /usr/bin/python3 scripts/fixtures/optim.py");
-    return json::parse(file);
-}
 
 Tensor parameter_with_grad(const std::vector<double>& grad, DType dtype = DType::Float32) {
     Tensor parameter = zeros({static_cast<std::int64_t>(grad.size())}, dtype).requires_grad_();
@@ -30,7 +25,7 @@ Tensor parameter_with_grad(const std::vector<double>& grad, DType dtype = DType:
 } // namespace
 
 TEST(ClipGradNorm, MatchesPyTorch) {
-    const json fixture = read_fixture("optim_parity.json");
+    const json fixture = read_optim_fixture("optim_parity.json");
     for (const auto& [max_norm, expected] : fixture["clip_grad_norm"].items()) {
         SCOPED_TRACE("max_norm " + max_norm);
         Tensor weight = zeros(fixture["shapes"]["weight"].get<Shape>()).requires_grad_();

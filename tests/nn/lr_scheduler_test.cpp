@@ -13,17 +13,12 @@
 
 #include "nn/lr_scheduler.hpp"
 #include "nn/sgd.hpp"
+#include "optim_fixtures.hpp"
 
 using namespace kindling;
 using json = nlohmann::json;
 
 namespace {
-
-json read_fixture(const std::string& name) {
-    std::ifstream file(std::string(KINDLING_FIXTURES_DIR) + "/" + name);
-    if (!file) throw std::runtime_error("missing fixture " + name + ": run /usr/bin/python3 scripts/fixtures/optim.py");
-    return json::parse(file);
-}
 
 // Each entry builds the scheduler that the fixture's entry of the same name
 // was recorded with.
@@ -58,7 +53,7 @@ const std::map<std::string, MakeScheduler>& schedules_under_test() {
 } // namespace
 
 TEST(LRSchedulers, MatchPyTorchStepByStep) {
-    const json fixture = read_fixture("optim_schedules.json");
+    const json fixture = read_optim_fixture("optim_schedules.json");
     ASSERT_EQ(fixture["schedules"].size(), schedules_under_test().size());
     for (const auto& [name, expected_json] : fixture["schedules"].items()) {
         SCOPED_TRACE(name);

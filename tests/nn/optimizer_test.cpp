@@ -13,17 +13,12 @@
 #include "nn/adam.hpp"
 #include "nn/sgd.hpp"
 #include "tensor/ops.hpp"
+#include "optim_fixtures.hpp"
 
 using namespace kindling;
 using json = nlohmann::json;
 
 namespace {
-
-json read_fixture(const std::string& name) {
-    std::ifstream file(std::string(KINDLING_FIXTURES_DIR) + "/" + name);
-    if (!file) throw std::runtime_error("missing fixture " + name + ": run /usr/bin/python3 scripts/fixtures/optim.py");
-    return json::parse(file);
-}
 
 Tensor float_tensor(const json& values, const json& shape) {
     return from_vector(values.get<std::vector<float>>(), shape.get<Shape>());
@@ -55,7 +50,7 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const std::string& type, const jso
 } // namespace
 
 TEST(Optimizers, MatchPyTorchOnFixedGradients) {
-    const json fixture = read_fixture("optim_parity.json");
+    const json fixture = read_optim_fixture("optim_parity.json");
     double worst_relative_error = 0.0;
     for (const auto& [config, expected] : fixture["optimizers"].items()) {
         SCOPED_TRACE(config);
