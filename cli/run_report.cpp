@@ -68,6 +68,7 @@ metrics::LineChart epoch_chart(const std::vector<EpochRecord>& history, const st
     metrics::LineChart chart;
     chart.title = title;
     chart.x_label = "epoch";
+    chart.integer_x = true;
     chart.y_label = y_label;
     metrics::PlotSeries train{"train", {}, {}, "", true}, validation{"validation", {}, {}, "", true};
     for (const EpochRecord& row : history) {

@@ -99,6 +99,7 @@ std::string line_chart_svg(const LineChart& chart) {
 
     // Grid lines and tick labels.
     for (double tick : ticks(x_low, x_high)) {
+        if (chart.integer_x && tick != std::floor(tick)) continue;
         svg << "<line x1=\"" << to_x(tick) << "\" y1=\"" << top << "\" x2=\"" << to_x(tick) << "\" y2=\"" << bottom
             << "\" stroke=\"#e5e5e5\"/>\n";
         svg << "<text x=\"" << to_x(tick) << "\" y=\"" << bottom + 16 << "\" text-anchor=\"middle\">" << number(tick)
@@ -168,7 +169,8 @@ std::string confusion_matrix_svg(const std::vector<std::vector<std::int64_t>>& c
     const double cell = classes <= 4 ? 72 : classes <= 10 ? 52 : 30;
     const double left = 40 + 7.0 * static_cast<double>(longest_name), top = 70;
     const double size = cell * static_cast<double>(classes);
-    const double width = left + size + 30, height = top + size + 40 + 7.0 * static_cast<double>(longest_name);
+    // Column names are drawn rotated 45 degrees, so the last one reaches right.
+    const double width = left + size + 30 + 5.0 * static_cast<double>(longest_name), height = top + size + 40 + 7.0 * static_cast<double>(longest_name);
 
     std::ostringstream svg;
     svg << std::fixed << std::setprecision(1);

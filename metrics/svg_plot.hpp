@@ -36,6 +36,7 @@ struct LineChart {
     std::vector<PlotMarker> markers;
     // Fixed axis ranges (e.g. 0..1 for precision and recall); unset = fit the data.
     std::optional<double> x_min, x_max, y_min, y_max;
+    bool integer_x = false; // x counts something (epochs): no ticks at 1.5
     int width = 640;
     int height = 400;
 };
