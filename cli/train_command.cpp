@@ -94,8 +94,6 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const TrainOptions& options, std::
     throw std::invalid_argument("unknown optimizer '" + options.optimizer + "' (expected sgd, adam or adamw)");
 }
 
-std::vector<std::uint64_t> hashes_of(const datasets::Dataset& dataset) { return datasets::content_hashes(dataset); }
-
 void run_train(TrainOptions options) {
     if (options.threads > 0) set_num_threads(options.threads);
     manual_seed(options.seed); // Dropout masks
@@ -181,7 +179,8 @@ void run_train(TrainOptions options) {
         if (trained.interrupted) {
             std::cout << "interrupted during epoch " << epoch + 1 << "; the last completed epoch is saved in "
                       << last_checkpoint << "\nresume with: kindling train --resume " << last_checkpoint << "\n";
-            std::exit(130);
+            // Unwinds normally (objects destroyed, files closed); main() exits with 130 like a shell.
+            throw CLI::RuntimeError(130);
         }
         train_seconds += trained.seconds;
         images_trained += trained.images;
@@ -223,10 +222,10 @@ void run_train(TrainOptions options) {
     report.test = test;
     report.history = history;
     report.diagnostics = metrics::detect_overfitting(epoch_metrics);
-    std::vector<std::uint64_t> seen_in_training = hashes_of(*data.train);
-    const std::vector<std::uint64_t> validation_hashes = hashes_of(*data.validation);
+    std::vector<std::uint64_t> seen_in_training = datasets::content_hashes(*data.train);
+    const std::vector<std::uint64_t> validation_hashes = datasets::content_hashes(*data.validation);
     seen_in_training.insert(seen_in_training.end(), validation_hashes.begin(), validation_hashes.end());
-    if (auto leakage = metrics::detect_data_leakage(seen_in_training, hashes_of(*data.test))) {
+    if (auto leakage = metrics::detect_data_leakage(seen_in_training, datasets::content_hashes(*data.test))) {
         report.diagnostics.push_back(*leakage);
     }
     const double images_per_second = train_seconds > 0 ? static_cast<double>(images_trained) / train_seconds : 0.0;
