@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     kindling::cli::add_eval_command(app);
     kindling::cli::add_predict_command(app);
     kindling::cli::add_metrics_command(app);
+    kindling::cli::add_bench_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
