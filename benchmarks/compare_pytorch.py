@@ -298,8 +298,9 @@ def add_ratios(result):
 def print_setting(result):
     kindling_conv = result["kindling"]["conv"]
     pytorch_conv = result["pytorch"]["conv"]
-    environment = ", ".join(f"{name}={value}" for name, value in result["environment"].items())
-    print(f"\n=== OpenBLAS: {result['description']} ({environment}) ===")
+    environment = ", ".join(f"{name}={value}" if value is not None else f"{name} unset"
+                            for name, value in result["environment"].items())
+    print(f"\n=== OpenBLAS: {result['setting']}: {environment} ===")
     print(f"OpenBLAS core: Kindling {kindling_conv['openblas_core']}, PyTorch {pytorch_conv['openblas_core']}"
           f"   (PyTorch {pytorch_conv['torch_version']}; im2col path runs {pytorch_conv['convolution_ops']['im2col']},"
           f" oneDNN path {pytorch_conv['convolution_ops']['onednn']})")
