@@ -152,6 +152,118 @@ std::string line_chart_svg(const LineChart& chart) {
     return svg.str();
 }
 
+std::string bar_chart_svg(const BarChart& chart) {
+    for (const BarSeries& series : chart.series) {
+        if (series.values.size() != chart.categories.size()) {
+            throw std::invalid_argument("bar_chart_svg: series '" + series.name + "' has " +
+                                        std::to_string(series.values.size()) + " values for " +
+                                        std::to_string(chart.categories.size()) + " categories");
+        }
+    }
+    auto drawn = [&](double value) { return std::isfinite(value) && (!chart.log_y || value > 0); };
+    // Three significant digits, but 1500 rather than 1.5e+03.
+    auto label = [](double value) {
+        return std::fabs(value) >= 1000 ? std::to_string(std::lround(value)) : number(value);
+    };
+    // The value axis starts at 0 (linear) or at the power of ten below the smallest bar (log).
+    double low = std::numeric_limits<double>::infinity(), high = 0;
+    for (const BarSeries& series : chart.series) {
+        for (double value : series.values) {
+            if (!drawn(value)) continue;
+            low = std::min(low, value);
+            high = std::max(high, value);
+        }
+    }
+    if (!std::isfinite(low)) low = 1, high = 1; // no bars: an empty frame
+    double axis_low = 0, axis_high = high > 0 ? high * 1.1 : 1;
+    if (chart.log_y) { // from the power of ten below the lowest bar to the 1, 2 or 5 x 10^k above the highest
+        axis_low = std::pow(10.0, std::floor(std::log10(low)));
+        const double decade = std::pow(10.0, std::floor(std::log10(high * 1.15)));
+        axis_high = 10 * decade;
+        for (double factor : {5.0, 2.0, 1.0}) {
+            if (factor * decade >= high * 1.15) axis_high = factor * decade;
+        }
+    }
+    auto position = [&](double value) { // 0 at the bottom of the axis, 1 at the top
+        if (!chart.log_y) return (value - axis_low) / (axis_high - axis_low);
+        return (std::log10(value) - std::log10(axis_low)) / (std::log10(axis_high) - std::log10(axis_low));
+    };
+
+    // Plot area; the bottom margin grows with the longest category name (drawn slanted by 25
+    // degrees), the right one with the longest series name in the legend.
+    std::size_t longest_category = 1, longest_series = 1;
+    for (const std::string& category : chart.categories) longest_category = std::max(longest_category, category.size());
+    for (const BarSeries& series : chart.series) longest_series = std::max(longest_series, series.name.size());
+    const double left = 64, right = chart.width - 50.0 - 7.0 * static_cast<double>(longest_series), top = 40;
+    const double bottom = chart.height - 24.0 - 3.0 * static_cast<double>(longest_category);
+    auto to_y = [&](double value) { return bottom - position(value) * (bottom - top); };
+
+    std::ostringstream svg;
+    svg << std::fixed << std::setprecision(1);
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << chart.width << "\" height=\"" << chart.height
+        << "\" viewBox=\"0 0 " << chart.width << ' ' << chart.height
+        << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    svg << "<text x=\"" << (left + right) / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
+        << xml_escape(chart.title) << "</text>\n";
+
+    // Horizontal grid lines: 1, 2, 5 x 10^k on a log axis, "nice" steps on a linear one.
+    std::vector<double> grid;
+    if (chart.log_y) {
+        for (double decade = axis_low; decade < axis_high * 1.001; decade *= 10) {
+            for (double factor : {1.0, 2.0, 5.0}) {
+                if (decade * factor <= axis_high * 1.001) grid.push_back(decade * factor);
+            }
+        }
+    } else {
+        grid = ticks(axis_low, axis_high);
+    }
+    for (double tick : grid) {
+        svg << "<line x1=\"" << left << "\" y1=\"" << to_y(tick) << "\" x2=\"" << right << "\" y2=\"" << to_y(tick)
+            << "\" stroke=\"#e5e5e5\"/>\n";
+        svg << "<text x=\"" << left - 6 << "\" y=\"" << to_y(tick) + 4 << "\" text-anchor=\"end\">" << label(tick)
+            << "</text>\n";
+    }
+    svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << right - left << "\" height=\"" << bottom - top
+        << "\" fill=\"none\" stroke=\"#444\"/>\n";
+    svg << "<text transform=\"translate(16," << (top + bottom) / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
+        << xml_escape(chart.y_label) << (chart.log_y ? " (log scale)" : "") << "</text>\n";
+
+    // The groups: a slot per category, bars side by side in its middle 80%.
+    const std::size_t categories = chart.categories.size();
+    const std::size_t series_count = std::max<std::size_t>(chart.series.size(), 1);
+    auto color_of = [&](std::size_t s) {
+        return chart.series[s].color.empty() ? std::string(palette[s % std::size(palette)]) : chart.series[s].color;
+    };
+    const double slot = (right - left) / static_cast<double>(std::max<std::size_t>(categories, 1));
+    const double bar_width = slot * 0.8 / static_cast<double>(series_count);
+    for (std::size_t c = 0; c < categories; ++c) {
+        const double slot_left = left + slot * static_cast<double>(c);
+        for (std::size_t s = 0; s < chart.series.size(); ++s) {
+            const BarSeries& series = chart.series[s];
+            const double value = series.values[c];
+            if (!drawn(value)) continue;
+            const double x = slot_left + slot * 0.1 + bar_width * static_cast<double>(s);
+            const double y = to_y(std::max(value, axis_low));
+            svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << bar_width << "\" height=\"" << bottom - y
+                << "\" fill=\"" << color_of(s) << "\"/>\n";
+            svg << "<text x=\"" << x + bar_width / 2 << "\" y=\"" << y - 4
+                << "\" text-anchor=\"middle\" font-size=\"10\">" << label(value) << "</text>\n";
+        }
+        svg << "<text transform=\"translate(" << slot_left + slot / 2 << ',' << bottom + 14
+            << ") rotate(25)\">" << xml_escape(chart.categories[c]) << "</text>\n";
+    }
+    for (std::size_t s = 0; s < chart.series.size(); ++s) {
+        const double legend_y = top + 8 + 20.0 * static_cast<double>(s);
+        svg << "<rect x=\"" << right + 12 << "\" y=\"" << legend_y - 6 << "\" width=\"20\" height=\"12\" fill=\""
+            << color_of(s) << "\"/>\n";
+        svg << "<text x=\"" << right + 38 << "\" y=\"" << legend_y + 4 << "\">" << xml_escape(chart.series[s].name)
+            << "</text>\n";
+    }
+    svg << "</svg>\n";
+    return svg.str();
+}
+
 std::string confusion_matrix_svg(const std::vector<std::vector<std::int64_t>>& counts,
                                  const std::vector<std::string>& class_names, const std::string& title) {
     const std::size_t classes = counts.size();

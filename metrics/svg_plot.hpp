@@ -1,5 +1,6 @@
 // Plots as SVG text: line charts (loss and accuracy curves, precision–recall
-// curves) and a confusion-matrix heat-map.
+// curves), grouped bar charts (benchmark results) and a confusion-matrix
+// heat-map.
 //
 // SVG is plain XML that every browser shows, so a run's plots need no plotting
 // library, no network and no Python: the training command writes these
@@ -42,6 +43,28 @@ struct LineChart {
 };
 
 std::string line_chart_svg(const LineChart& chart);
+
+// One bar per category, e.g. "forward" GFLOP/s for each convolution rung.
+struct BarSeries {
+    std::string name;           // shown in the legend
+    std::vector<double> values; // one per category; NaN (or <= 0 on a log axis) draws no bar
+    std::string color;          // any CSS colour; empty picks one from the palette
+};
+
+// Groups of bars side by side, one group per category, each bar labelled
+// with its value. A log axis shows values that span orders of magnitude
+// (1 to 200 GFLOP/s) without flattening the small ones to nothing.
+struct BarChart {
+    std::string title;
+    std::string y_label;
+    std::vector<std::string> categories; // written under the groups, slanted when long
+    std::vector<BarSeries> series;
+    bool log_y = false;
+    int width = 720;
+    int height = 440;
+};
+
+std::string bar_chart_svg(const BarChart& chart);
 
 // counts[true_class][predicted_class]; cells shaded by their share of the row
 // (the recall view), each labelled with its count.
