@@ -234,9 +234,16 @@ Tensor reordered_direct_forward(const Tensor& input, const Tensor& weight, const
                         for (std::int64_t i = rows.begin; i < rows.end; ++i) {
                             const float* in_row = in_plane + (i * stride.height + row_offset) * s.in_width;
                             float* out_row = out_plane + i * s.out_width;
+                            if (stride.width == 1) { // spelled out: plain vector loads instead of gathers
 #pragma omp simd
-                            for (std::int64_t j = columns.begin; j < columns.end; ++j) {
-                                out_row[j] += tap * in_row[j * stride.width + column_offset];
+                                for (std::int64_t j = columns.begin; j < columns.end; ++j) {
+                                    out_row[j] += tap * in_row[j + column_offset];
+                                }
+                            } else {
+#pragma omp simd
+                                for (std::int64_t j = columns.begin; j < columns.end; ++j) {
+                                    out_row[j] += tap * in_row[j * stride.width + column_offset];
+                                }
                             }
                         }
                     }
@@ -288,12 +295,21 @@ Conv2dGradients reordered_direct_backward(const Tensor& input, const Tensor& wei
                             const float* in_row = in_plane + row_start;
                             float* in_grad_row = in_grad_plane + row_start;
                             const float* out_grad_row = out_grad_plane + i * s.out_width;
-                            // Different j touch different x pixels (stride >= 1), so the scatter vectorises safely.
+                            // Different j touch different x pixels (stride >= 1), so the scatter vectorises
+                            // safely; unit stride is spelled out, as in the forward pass.
+                            if (stride.width == 1) {
 #pragma omp simd reduction(+ : tap_grad)
-                            for (std::int64_t j = columns.begin; j < columns.end; ++j) {
-                                const std::int64_t x_pos = j * stride.width + column_offset;
-                                in_grad_row[x_pos] += tap * out_grad_row[j];
-                                tap_grad += in_row[x_pos] * out_grad_row[j];
+                                for (std::int64_t j = columns.begin; j < columns.end; ++j) {
+                                    in_grad_row[j + column_offset] += tap * out_grad_row[j];
+                                    tap_grad += in_row[j + column_offset] * out_grad_row[j];
+                                }
+                            } else {
+#pragma omp simd reduction(+ : tap_grad)
+                                for (std::int64_t j = columns.begin; j < columns.end; ++j) {
+                                    const std::int64_t x_pos = j * stride.width + column_offset;
+                                    in_grad_row[x_pos] += tap * out_grad_row[j];
+                                    tap_grad += in_row[x_pos] * out_grad_row[j];
+                                }
                             }
                         }
                         kernel_grad[tap_index] += tap_grad;
