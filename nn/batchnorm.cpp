@@ -7,6 +7,7 @@
 
 #include "autograd/grad_mode.hpp"
 #include "autograd/node.hpp"
+#include "tensor/parallel.hpp"
 #include "tensor/shape.hpp"
 
 namespace kindling::nn {
@@ -31,10 +32,6 @@ template <typename Visit> void for_each_in_channel(const ChannelLayout& layout, 
         for (std::int64_t s = 0; s < layout.spatial; ++s) visit(start + s);
     }
 }
-
-// Channels are independent, so they are the parallel loop; small inputs stay on
-// one thread because starting the team costs more than it saves.
-constexpr std::int64_t parallel_threshold = 1 << 15;
 
 void check_per_channel(const Tensor& tensor, const char* name, const Tensor& x) {
     if (!tensor.defined()) return;
@@ -83,7 +80,8 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
         const T* shift_of = bias.defined() ? bias.data<T>() : nullptr;
         T* running_mean_of = running_mean.defined() ? running_mean.data<T>() : nullptr;
         T* running_var_of = running_var.defined() ? running_var.data<T>() : nullptr;
-#pragma omp parallel for schedule(static) if (x.numel() > parallel_threshold)
+        // Channels are independent, so they are the parallel loop.
+#pragma omp parallel for schedule(static) if (x.numel() >= min_parallel_elements)
         for (std::int64_t c = 0; c < layout.channels; ++c) {
             double channel_mean;
             double channel_var;
@@ -136,7 +134,7 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
                 T* dx_of = dx.data<T>();
                 T* dweight_of = dweight.defined() ? dweight.data<T>() : nullptr;
                 T* dbias_of = dbias.defined() ? dbias.data<T>() : nullptr;
-#pragma omp parallel for schedule(static) if (input.numel() > parallel_threshold)
+#pragma omp parallel for schedule(static) if (input.numel() >= min_parallel_elements)
                 for (std::int64_t c = 0; c < layout.channels; ++c) {
                     const T centre = mean_of[c];
                     const T inverse = inverse_std_of[c];

@@ -7,13 +7,15 @@
 //
 // The function is a generic lambda, called with float or double values. Inputs
 // are detached and made contiguous first, so the loop is one flat pass the
-// compiler vectorizes; the caller records the autograd Node itself.
+// compiler vectorizes (split across the threads when it is long); the caller
+// records the autograd Node itself.
 #pragma once
 
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
+#include "tensor/parallel.hpp"
 #include "tensor/shape.hpp"
 #include "tensor/tensor.hpp"
 
@@ -33,7 +35,9 @@ template <typename Function> Tensor map_elements(const char* op, const Tensor& a
     visit_floating(a.dtype(), op, [&]<typename T>() {
         const T* x = a_values.data<T>();
         T* y = out.data<T>();
-        for (std::int64_t i = 0, count = out.numel(); i < count; ++i) y[i] = function(x[i]);
+        const std::int64_t count = out.numel();
+#pragma omp parallel for simd schedule(static) if (count >= min_parallel_elements)
+        for (std::int64_t i = 0; i < count; ++i) y[i] = function(x[i]);
     });
     return out;
 }
@@ -48,7 +52,9 @@ Tensor map_elements(const char* op, const Tensor& a, const Tensor& b, Function f
         const T* x = a_values.data<T>();
         const T* z = b_values.data<T>();
         T* y = out.data<T>();
-        for (std::int64_t i = 0, count = out.numel(); i < count; ++i) y[i] = function(x[i], z[i]);
+        const std::int64_t count = out.numel();
+#pragma omp parallel for simd schedule(static) if (count >= min_parallel_elements)
+        for (std::int64_t i = 0; i < count; ++i) y[i] = function(x[i], z[i]);
     });
     return out;
 }
@@ -66,7 +72,9 @@ Tensor map_elements(const char* op, const Tensor& a, const Tensor& b, const Tens
         const T* z = b_values.data<T>();
         const T* w = c_values.data<T>();
         T* y = out.data<T>();
-        for (std::int64_t i = 0, count = out.numel(); i < count; ++i) y[i] = function(x[i], z[i], w[i]);
+        const std::int64_t count = out.numel();
+#pragma omp parallel for simd schedule(static) if (count >= min_parallel_elements)
+        for (std::int64_t i = 0; i < count; ++i) y[i] = function(x[i], z[i], w[i]);
     });
     return out;
 }

@@ -2,13 +2,15 @@
 // tensor, or to two tensors broadcast against each other.
 //
 // Internal header. The fast path (same shape, both contiguous) is a plain
-// indexed loop that the compiler vectorizes; everything else goes through the
-// strided loop of strided_loop.hpp.
+// indexed loop that the compiler vectorizes, split across the threads when it
+// is long (activations of a CNN batch are millions of elements); everything
+// else goes through the strided loop of strided_loop.hpp.
 #pragma once
 
 #include <algorithm>
 #include <string>
 
+#include "tensor/parallel.hpp"
 #include "tensor/strided_loop.hpp"
 #include "tensor/tensor.hpp"
 
@@ -29,6 +31,7 @@ template <typename T, typename Function> Tensor map_unary(const Tensor& x, Funct
     T* output = result.data<T>();
     if (x.is_contiguous()) {
         const std::int64_t count = x.numel();
+#pragma omp parallel for simd schedule(static) if (count >= min_parallel_elements)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(input[i]);
     } else {
         for_each_offset<1>(x.shape(), {x.strides()},
@@ -68,21 +71,27 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const char* op, Function fun
     const std::int64_t count = result.numel();
     const bool contiguous = a.is_contiguous() && b.is_contiguous();
     const bool a_full = a.shape() == shape, b_full = b.shape() == shape;
+    const bool parallel = count >= min_parallel_elements;
     if (contiguous && a_full && b_full) {
+#pragma omp parallel for simd schedule(static) if (parallel)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(left[i], right[i]);
     } else if (contiguous && a_full && b.numel() == 1) {
         const T scalar = right[0];
+#pragma omp parallel for simd schedule(static) if (parallel)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(left[i], scalar);
     } else if (contiguous && b_full && a.numel() == 1) {
         const T scalar = left[0];
+#pragma omp parallel for simd schedule(static) if (parallel)
         for (std::int64_t i = 0; i < count; ++i) output[i] = function(scalar, right[i]);
     } else if (contiguous && a_full && b.numel() > 0 && is_trailing_block(b.shape(), shape)) {
         const std::int64_t block = b.numel();
+#pragma omp parallel for schedule(static) if (parallel)
         for (std::int64_t row = 0; row < count; row += block) {
             for (std::int64_t j = 0; j < block; ++j) output[row + j] = function(left[row + j], right[j]);
         }
     } else if (contiguous && b_full && a.numel() > 0 && is_trailing_block(a.shape(), shape)) {
         const std::int64_t block = a.numel();
+#pragma omp parallel for schedule(static) if (parallel)
         for (std::int64_t row = 0; row < count; row += block) {
             for (std::int64_t j = 0; j < block; ++j) output[row + j] = function(left[j], right[row + j]);
         }

@@ -9,7 +9,13 @@
 // may let BLAS use all threads.
 #pragma once
 
+#include <cstdint>
+
 namespace kindling {
+
+// An element-wise loop shorter than this runs on one thread: waking a thread
+// team costs a few microseconds, about what one core needs for 32K elements.
+inline constexpr std::int64_t min_parallel_elements = 1 << 15;
 
 // The thread count for both OpenMP and OpenBLAS. Starts from OMP_NUM_THREADS
 // (or the number of cores) like PyTorch's torch.set_num_threads.
