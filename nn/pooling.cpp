@@ -179,6 +179,62 @@ void max_pool_forward(const T* input, const PoolPlan& plan, T* output, std::int6
     });
 }
 
+// The pool every CNN uses, 2x2 windows with stride 2 and no padding, is most
+// of a training step's pooling time, so it has its own kernel: the window is
+// two adjacent pixels of two adjacent rows, and the comparisons are written
+// without branches (same rules as above: first of equal maxima, NaN wins) so
+// the compiler can vectorise across output columns. max_pool_forward is its
+// reference; a test compares the two.
+bool is_two_by_two_stride_two(const PoolPlan& plan) {
+    for (std::size_t i = 0; i < plan.rows.size(); ++i) {
+        const auto begin = static_cast<std::int64_t>(2 * i);
+        if (plan.rows[i].begin != begin || plan.rows[i].end != begin + 2) return false;
+    }
+    for (std::size_t j = 0; j < plan.columns.size(); ++j) {
+        const auto begin = static_cast<std::int64_t>(2 * j);
+        if (plan.columns[j].begin != begin || plan.columns[j].end != begin + 2) return false;
+    }
+    return true;
+}
+
+// Keeps `candidate` (found at `where`) when it beats `best`: larger, or NaN.
+// `|`, not `||`, and selects, not ifs: no branch to mispredict, and a loop of
+// these vectorises.
+template <typename T> void keep_larger(T candidate, std::int64_t where, T& best, std::int64_t& best_index) {
+    const bool wins = (candidate > best) | (candidate != candidate); // x != x: NaN
+    best = wins ? candidate : best;
+    best_index = wins ? where : best_index;
+}
+
+// One output row: windows of input rows `top` and `top + 1` of a plane
+// x [H, W] (`top` counted in elements: row * W).
+template <typename T>
+void max_pool_two_by_two_row(const T* x, std::int64_t top, std::int64_t width, std::int64_t out_width, T* y,
+                             std::int64_t* index) {
+    const std::int64_t bottom = top + width;
+#pragma omp simd
+    for (std::int64_t j = 0; j < out_width; ++j) {
+        T best = x[top + 2 * j];
+        std::int64_t best_index = top + 2 * j;
+        keep_larger(x[top + 2 * j + 1], top + 2 * j + 1, best, best_index);
+        keep_larger(x[bottom + 2 * j], bottom + 2 * j, best, best_index);
+        keep_larger(x[bottom + 2 * j + 1], bottom + 2 * j + 1, best, best_index);
+        y[j] = best;
+        index[j] = best_index;
+    }
+}
+
+template <typename T>
+void max_pool_two_by_two_forward(const T* input, const PoolPlan& plan, T* output, std::int64_t* indices) {
+    for_each_plane(plan, [&](std::int64_t plane) {
+        for (std::int64_t i = 0; i < plan.out_height(); ++i) {
+            const std::int64_t row = plane * plan.out_plane() + i * plan.out_width();
+            max_pool_two_by_two_row(input + plane * plan.in_plane(), 2 * i * plan.in_width, plan.in_width,
+                                    plan.out_width(), output + row, indices + row);
+        }
+    });
+}
+
 // dx plane [H, W] (zeroed) += dy at the remembered maxima: only the winner of
 // each window gets its output's gradient.
 template <typename T>
@@ -257,7 +313,11 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2d ke
     Tensor output = empty(plan.output_shape, x.dtype());
     Tensor indices = empty(plan.output_shape, DType::Int64);
     visit_floating(x.dtype(), "max_pool2d", [&]<typename T>() {
-        max_pool_forward(x.data<T>(), plan, output.data<T>(), indices.data<std::int64_t>());
+        if (is_two_by_two_stride_two(plan)) {
+            max_pool_two_by_two_forward(x.data<T>(), plan, output.data<T>(), indices.data<std::int64_t>());
+        } else {
+            max_pool_forward(x.data<T>(), plan, output.data<T>(), indices.data<std::int64_t>());
+        }
     });
     autograd::record("max_pool2d", output, {input}, [plan, indices, input_shape = input.shape()](const Tensor& grad) {
         const Tensor grad_output = grad.contiguous();

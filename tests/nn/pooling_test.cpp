@@ -78,6 +78,27 @@ TEST(MaxPool2d, TiesGoToTheFirstAndNaNPropagates) {
     EXPECT_TRUE(std::isnan(nn::max_pool2d(with_nan, 2).item()));
 }
 
+// 2x2 stride-2 pools take a branch-free fast path; the general kernel is its
+// reference. With ceil_mode on an odd width the last window is clipped, which
+// sends the same pool down the general path: its first columns must agree,
+// ties (many equal values) and NaNs included.
+TEST(MaxPool2d, TwoByTwoFastPathMatchesTheGeneralKernel) {
+    Generator generator(7);
+    Tensor x = randint(0, 3, {2, 3, 6, 7}, generator).to(DType::Float32); // 0, 1, 2: plenty of ties
+    float* values = x.data<float>();
+    for (std::int64_t i = 5; i < x.numel(); i += 17) values[i] = std::numeric_limits<float>::quiet_NaN();
+    const auto [fast_values, fast_indices] = nn::max_pool2d_with_indices(x, 2);
+    const auto [general_values, general_indices] = nn::max_pool2d_with_indices(x, 2, Size2d{2, 2}, 0, true);
+    ASSERT_EQ(fast_values.shape(), (Shape{2, 3, 3, 3}));
+    ASSERT_EQ(general_values.shape(), (Shape{2, 3, 3, 4}));
+    EXPECT_EQ(fast_indices.to_vector<std::int64_t>(), general_indices.narrow(3, 0, 3).contiguous().to_vector<std::int64_t>());
+    const std::vector<float> fast = fast_values.to_vector<float>();
+    const std::vector<float> general = general_values.narrow(3, 0, 3).contiguous().to_vector<float>();
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+        EXPECT_TRUE(fast[i] == general[i] || (std::isnan(fast[i]) && std::isnan(general[i]))) << "at " << i;
+    }
+}
+
 TEST(MaxPool2d, Gradcheck) {
     const Tensor x = distinct_values({2, 3, 7, 6}, 1);
     for (bool ceil_mode : {false, true}) {
