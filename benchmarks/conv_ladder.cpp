@@ -8,6 +8,7 @@
 //   BM_ConvLadder/forward_backward/<rung>    y, then dx, dw and db from a fixed dy
 //   BM_ConvLadder/.../nn_conv2d/threads:T    the production nn::conv2d for comparison
 //                                            (images batched per GEMM, workspaces reused)
+//   BM_LadderGemm/<product>/<gemm>           the bare GEMMs of one image, 1 thread
 //
 // Counters: GFLOP/s (benchmarks/reference_workloads.hpp: 2 flops per
 // multiply-add; forward + backward = 3 x forward) and %peak, the share of the
@@ -19,7 +20,9 @@
 //
 // At the end a Markdown table of the results is printed (the medians when run
 // with repetitions), and with --svg FILE a bar chart of GFLOP/s per rung is
-// written for docs/performance.md.
+// written for docs/performance.md. For a machine-readable copy use
+// --benchmark_out=FILE --benchmark_out_format=json (the console output is
+// always the table-friendly one).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -181,6 +184,54 @@ void ladder_forward_backward(benchmark::State& state, const Entry& entry) {
     set_counters(state, entry, layer.forward_backward_flops() / static_cast<double>(layer.batch));
 }
 
+// --- the bare GEMMs -------------------------------------------------------------------
+
+// The three products rungs 4 and 5 compute per image, on their own (no
+// im2col, no col2im, no bias): how much of a rung's time is the GEMM.
+//   forward      y [C_out, P]  = w [C_out, K] @ columns [K, P]
+//   weight_grad  dw [C_out, K] += dy [C_out, P] @ columnsᵀ [P, K]
+//   input_grad   grad_columns [K, P] = wᵀ [K, C_out] @ dy [C_out, P]
+struct GemmProduct {
+    std::string name;
+    Transpose transpose_a, transpose_b;
+    std::int64_t m, n, k;
+    float beta;
+};
+
+std::vector<GemmProduct> layer_products() {
+    const std::int64_t out_channels = layer.out_channels, rows = layer.gemm_inner();
+    const std::int64_t pixels = layer.output_size() * layer.output_size();
+    return {{"forward", Transpose::No, Transpose::No, out_channels, pixels, rows, 0.0f},
+            {"weight_grad", Transpose::No, Transpose::Yes, out_channels, rows, pixels, 1.0f},
+            {"input_grad", Transpose::Yes, Transpose::No, rows, pixels, out_channels, 0.0f}};
+}
+
+void bare_gemm(benchmark::State& state, nn::ladder::GemmFunction gemm, const GemmProduct& product) {
+    set_num_threads(1);
+    Generator generator(0);
+    // A is [m, k] as stored, or [k, m] when transposed; likewise B.
+    const Tensor a = randn({product.m * product.k}, generator), b = randn({product.k * product.n}, generator);
+    Tensor c = zeros({product.m * product.n});
+    const std::int64_t lda = product.transpose_a == Transpose::Yes ? product.m : product.k;
+    const std::int64_t ldb = product.transpose_b == Transpose::Yes ? product.k : product.n;
+    for (auto _ : state) {
+        gemm(product.transpose_a, product.transpose_b, product.m, product.n, product.k, 1.0f, a.data<float>(), lda,
+             b.data<float>(), ldb, product.beta, c.data<float>(), product.n);
+        benchmark::DoNotOptimize(c.data<float>());
+    }
+    const double flops = 2.0 * static_cast<double>(product.m * product.n * product.k);
+    state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["%peak"] =
+        benchmark::Counter(flops / 1e9 / peak_gflops_per_core * 100.0, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+const std::vector<std::pair<std::string, nn::ladder::GemmFunction>> bare_gemms = {{"blocked_gemm", blocked_gemm},
+                                                                                   {"openblas_gemm", openblas_gemm}};
+
+std::string gemm_benchmark_name(const std::string& gemm, const GemmProduct& product) {
+    return "BM_LadderGemm/" + product.name + "/" + gemm;
+}
+
 // --- collecting the results for the table and the chart -----------------------------
 
 struct Result {
@@ -237,12 +288,30 @@ void print_table(const std::vector<Entry>& entries, const std::map<std::string, 
     for (const Entry& entry : entries) {
         const Result forward = find(benchmark_name("forward", entry));
         const Result both = find(benchmark_name("forward_backward", entry));
+        if (std::isnan(forward.gflops) && std::isnan(both.gflops)) continue; // filtered out
         const double scale = static_cast<double>(layer.batch) / static_cast<double>(entry.images);
         std::string label = entry.label;
         if (entry.images != layer.batch) label += " (timed on " + std::to_string(entry.images) + " images)";
         std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label.c_str(), entry.threads,
                     forward.milliseconds * scale, forward.gflops, forward.percent_of_peak, both.milliseconds * scale,
                     both.gflops, both.percent_of_peak);
+    }
+    bool header_printed = false;
+    for (const GemmProduct& product : layer_products()) {
+        for (const auto& [gemm, function] : bare_gemms) {
+            const Result result = find(gemm_benchmark_name(gemm, product));
+            if (std::isnan(result.gflops)) continue;
+            if (!header_printed) {
+                std::printf("\nThe bare GEMMs of one image, 1 thread\n\n");
+                std::printf("| product | m x n x k | GEMM | ms | GFLOP/s | %%peak |\n");
+                std::printf("|---|---|---|---:|---:|---:|\n");
+                header_printed = true;
+            }
+            std::printf("| %s | %lld x %lld x %lld | %s | %.3f | %.1f | %.1f |\n", product.name.c_str(),
+                        static_cast<long long>(product.m), static_cast<long long>(product.n),
+                        static_cast<long long>(product.k), gemm.c_str(), result.milliseconds, result.gflops,
+                        result.percent_of_peak);
+        }
     }
 }
 
@@ -301,6 +370,13 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark(benchmark_name("forward_backward", entry).c_str(), ladder_forward_backward, entry)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();
+    }
+    for (const GemmProduct& product : layer_products()) {
+        for (const auto& [gemm, function] : bare_gemms) {
+            benchmark::RegisterBenchmark(gemm_benchmark_name(gemm, product).c_str(), bare_gemm, function, product)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+        }
     }
     CollectingReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
