@@ -281,14 +281,19 @@ void print_table(const std::vector<Entry>& entries, const std::map<std::string, 
         const auto found = results.find(name);
         return found == results.end() ? Result{} : found->second;
     };
-    std::printf("\nLayer b (%s, batch %lld); ms scaled to the whole batch; %%peak of %.0f GFLOP/s per core in use\n\n",
-                layer.description().c_str(), static_cast<long long>(layer.batch), peak_gflops_per_core);
-    std::printf("| rung | threads | forward ms | GFLOP/s | %%peak | fwd+bwd ms | GFLOP/s | %%peak |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    bool header_printed = false;
     for (const Entry& entry : entries) {
         const Result forward = find(benchmark_name("forward", entry));
         const Result both = find(benchmark_name("forward_backward", entry));
         if (std::isnan(forward.gflops) && std::isnan(both.gflops)) continue; // filtered out
+        if (!header_printed) {
+            std::printf("\nLayer b (%s, batch %lld); ms scaled to the whole batch; %%peak of %.0f GFLOP/s per core "
+                        "in use\n\n",
+                        layer.description().c_str(), static_cast<long long>(layer.batch), peak_gflops_per_core);
+            std::printf("| rung | threads | forward ms | GFLOP/s | %%peak | fwd+bwd ms | GFLOP/s | %%peak |\n");
+            std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            header_printed = true;
+        }
         const double scale = static_cast<double>(layer.batch) / static_cast<double>(entry.images);
         std::string label = entry.label;
         if (entry.images != layer.batch) label += " (timed on " + std::to_string(entry.images) + " images)";
@@ -296,7 +301,7 @@ void print_table(const std::vector<Entry>& entries, const std::map<std::string, 
                     forward.milliseconds * scale, forward.gflops, forward.percent_of_peak, both.milliseconds * scale,
                     both.gflops, both.percent_of_peak);
     }
-    bool header_printed = false;
+    header_printed = false;
     for (const GemmProduct& product : layer_products()) {
         for (const auto& [gemm, function] : bare_gemms) {
             const Result result = find(gemm_benchmark_name(gemm, product));
