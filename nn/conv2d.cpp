@@ -20,8 +20,8 @@
 // Speed, in three decisions:
 //  1. Threads: OpenMP over chunks of images, each thread running its own
 //     single-threaded GEMMs; or, when there are fewer chunks than threads
-//     (N = 1 at inference), one chunk at a time and OpenBLAS threads the GEMM.
-//     Never both at once (see tensor/parallel.hpp).
+//     (N = 1 at inference), one chunk at a time, each GEMM split across the
+//     threads by blas_gemm (see tensor/parallel.hpp).
 //  2. Memory: the columns live in a per-thread workspace that grows to the
 //     largest layer and is then reused: no megabyte-sized malloc/free (and its
 //     page faults) per call. The backward pass recomputes the columns instead
@@ -31,7 +31,6 @@
 //     that its matrices stay wide enough for BLAS to run at full speed.
 #include "nn/conv2d.hpp"
 
-#include <cblas.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -43,6 +42,7 @@
 #include <vector>
 
 #include "autograd/node.hpp"
+#include "tensor/blas.hpp"
 #include "tensor/parallel.hpp"
 
 namespace kindling::nn {
@@ -226,22 +226,6 @@ template <typename T> void col2im_kernel(const T* columns, std::int64_t row_stri
 
 // --- BLAS, workspaces and the thread schedule ---------------------------------
 
-// c [m, n] = alpha * op(a) [m, k] @ op(b) [k, n] + beta * c, row-major, with
-// op = transpose when asked; ld* are the row strides of the matrices as stored.
-template <typename T>
-void gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
-          std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-    if (m == 0 || n == 0) return;
-    const auto op_a = transpose_a ? CblasTrans : CblasNoTrans;
-    const auto op_b = transpose_b ? CblasTrans : CblasNoTrans;
-    const auto i = [](std::int64_t value) { return static_cast<int>(value); };
-    if constexpr (std::is_same_v<T, float>) {
-        cblas_sgemm(CblasRowMajor, op_a, op_b, i(m), i(n), i(k), alpha, a, i(lda), b, i(ldb), beta, c, i(ldc));
-    } else {
-        cblas_dgemm(CblasRowMajor, op_a, op_b, i(m), i(n), i(k), alpha, a, i(lda), b, i(ldb), beta, c, i(ldc));
-    }
-}
-
 // A scratch buffer that grows to the largest request and then stays: a
 // training loop asks for the same sizes every step, so after the first step
 // no memory is allocated (or page-faulted in) at all.
@@ -281,7 +265,7 @@ constexpr std::int64_t min_gemm_columns = 256;
 struct Schedule {
     std::int64_t images_per_chunk;
     std::int64_t chunk_count;
-    bool parallel_over_chunks; // else: chunks in turn, BLAS threads each GEMM
+    bool parallel_over_chunks; // else: chunks in turn, each GEMM split across the threads
 };
 
 // Below this many multiply-adds a conv is done before a thread team wakes up.
@@ -303,7 +287,6 @@ template <typename Body> void for_each_chunk(const Schedule& schedule, Body&& bo
         for (std::int64_t chunk = 0; chunk < schedule.chunk_count; ++chunk) body(chunk, 0);
         return;
     }
-    SingleThreadedBlas single_threaded_blas; // opened before the parallel region, as the rule says
 #pragma omp parallel for schedule(static)
     for (std::int64_t chunk = 0; chunk < schedule.chunk_count; ++chunk) body(chunk, omp_get_thread_num());
 }
@@ -347,7 +330,7 @@ void conv2d_forward_kernel(const T* input, const T* weight, const T* bias, T* ou
         T* result = chunk.count == 1 ? image_output : thread_buffer<T>(Buffer::Staging, g.out_channels * width);
         for (std::int64_t group = 0; group < g.groups; ++group) {
             // w_g [C_out/groups, K] @ columns_g [K, count*P] -> result_g [C_out/groups, count*P]
-            gemm<T>(false, false, group_out, width, rows, T(1), weight + group * group_out * rows, rows,
+            blas_gemm(false, false, group_out, width, rows, T(1), weight + group * group_out * rows, rows,
                     columns + group * rows * width, width, T(0), result + group * group_out * width, width);
         }
         // y[n][o][:] = result[o][b*P : (b+1)*P] + b[o]
@@ -417,7 +400,7 @@ void conv2d_backward_kernel(const T* input, const T* weight, const T* grad_outpu
             T* partial = weight_partials.data() + thread * weight_size;
             for (std::int64_t group = 0; group < g.groups; ++group) {
                 // dW_g [C_out/groups, K] += dy_g [C_out/groups, count*P] @ columns_gᵀ [count*P, K]
-                gemm<T>(false, true, group_out, rows, width, T(1), dy + group * group_out * width, width,
+                blas_gemm(false, true, group_out, rows, width, T(1), dy + group * group_out * width, width,
                         columns + group * rows * width, width, T(1), partial + group * group_out * rows, rows);
             }
         }
@@ -426,7 +409,7 @@ void conv2d_backward_kernel(const T* input, const T* weight, const T* grad_outpu
             if (g.is_pointwise()) {
                 // dX[n]_g [C_in/groups, H*W] = w_gᵀ [C_in/groups, C_out/groups] @ dy_g [C_out/groups, H*W]
                 for (std::int64_t group = 0; group < g.groups; ++group) {
-                    gemm<T>(true, false, rows, pixels, group_out, T(1), weight + group * group_out * rows, rows,
+                    blas_gemm(true, false, rows, pixels, group_out, T(1), weight + group * group_out * rows, rows,
                             dy + group * group_out * pixels, pixels, T(0), image_grad_input + group * rows * pixels,
                             pixels);
                 }
@@ -436,7 +419,7 @@ void conv2d_backward_kernel(const T* input, const T* weight, const T* grad_outpu
             T* grad_columns = thread_buffer<T>(Buffer::Columns, g.column_rows() * width);
             for (std::int64_t group = 0; group < g.groups; ++group) {
                 // grad_columns_g [K, count*P] = w_gᵀ [K, C_out/groups] @ dy_g [C_out/groups, count*P]
-                gemm<T>(true, false, rows, width, group_out, T(1), weight + group * group_out * rows, rows,
+                blas_gemm(true, false, rows, width, group_out, T(1), weight + group * group_out * rows, rows,
                         dy + group * group_out * width, width, T(0), grad_columns + group * rows * width, width);
             }
             // dX[n] = col2im(grad_columns of image n)

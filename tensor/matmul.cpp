@@ -1,6 +1,7 @@
-// Matrix products through OpenBLAS: cblas_sgemm for float32, cblas_dgemm for
-// float64. No hand-written GEMM on this path (benchmarks/ has the teaching
-// versions and compares them with this one).
+// Matrix products through OpenBLAS (blas_gemm: cblas_sgemm for float32,
+// cblas_dgemm for float64, split across threads when big). No hand-written
+// GEMM on this path (tensor/gemm.hpp has the teaching versions, tested
+// against this one).
 //
 //   a [n, k] @ b [k, m] -> out [n, m]
 //   backward:  da = g @ bᵀ   [n, m] @ [m, k] -> [n, k]
@@ -8,14 +9,13 @@
 //
 // Batched: a [..., n, k] @ b [..., k, m] -> [..., n, m], with the batch dims
 // broadcast; their gradients are summed back with sum_to().
-#include <cblas.h>
-
 #include <algorithm>
 #include <array>
 #include <type_traits>
 
 #include "autograd/grad_mode.hpp"
 #include "autograd/node.hpp"
+#include "tensor/blas.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/strided_loop.hpp"
 
@@ -60,20 +60,8 @@ Tensor blas_operand(const Tensor& matrix, BlasLayout& layout) {
 template <typename T>
 void gemm(const T* a, BlasLayout a_layout, const T* b, BlasLayout b_layout, T* out, std::int64_t n, std::int64_t k,
           std::int64_t m) {
-    if (k == 0) { // an empty sum: BLAS may leave `out` untouched, so write the zeros here
-        std::fill(out, out + n * m, T(0));
-        return;
-    }
-    const auto a_op = a_layout.transposed ? CblasTrans : CblasNoTrans;
-    const auto b_op = b_layout.transposed ? CblasTrans : CblasNoTrans;
-    const int rows = static_cast<int>(n), inner = static_cast<int>(k), cols = static_cast<int>(m);
-    if constexpr (std::is_same_v<T, float>) {
-        cblas_sgemm(CblasRowMajor, a_op, b_op, rows, cols, inner, 1.0f, a, a_layout.leading_dimension, b,
-                    b_layout.leading_dimension, 0.0f, out, std::max(cols, 1));
-    } else {
-        cblas_dgemm(CblasRowMajor, a_op, b_op, rows, cols, inner, 1.0, a, a_layout.leading_dimension, b,
-                    b_layout.leading_dimension, 0.0, out, std::max(cols, 1));
-    }
+    blas_gemm(a_layout.transposed, b_layout.transposed, n, m, k, T(1), a, a_layout.leading_dimension, b,
+              b_layout.leading_dimension, T(0), out, std::max<std::int64_t>(m, 1));
 }
 
 // a [..., n, k] @ b [..., k, m] -> [..., n, m], both at least 2-D. The forward kernel.

@@ -11,7 +11,6 @@ namespace kindling {
 void set_num_threads(int threads) {
     if (threads < 1) throw std::invalid_argument("set_num_threads: expected at least 1, got " + std::to_string(threads));
     omp_set_num_threads(threads);
-    openblas_set_num_threads(threads);
 }
 
 int get_num_threads() { return omp_get_max_threads(); }
