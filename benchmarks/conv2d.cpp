@@ -20,13 +20,12 @@
 // gradient accumulation.
 #include <benchmark/benchmark.h>
 
-#include <cblas.h>
-
 #include <string>
 #include <vector>
 
 #include "autograd/node.hpp"
 #include "nn/conv2d.hpp"
+#include "tensor/blas.hpp"
 #include "tensor/generator.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/parallel.hpp"
@@ -91,10 +90,8 @@ void bare_sgemm(benchmark::State& state, const Layer& layer, int threads) {
     const Tensor cols = randn({rows, columns}, generator);
     Tensor out = empty({layer.out_channels, columns});
     for (auto _ : state) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(layer.out_channels),
-                    static_cast<int>(columns), static_cast<int>(rows), 1.0f, weight.data<float>(),
-                    static_cast<int>(rows), cols.data<float>(), static_cast<int>(columns), 0.0f, out.data<float>(),
-                    static_cast<int>(columns));
+        blas_gemm(false, false, layer.out_channels, columns, rows, 1.0f, weight.data<float>(), rows,
+                  cols.data<float>(), columns, 0.0f, out.data<float>(), columns);
         benchmark::DoNotOptimize(out.data<float>());
     }
     set_gflops(state, forward_flops(layer, layer.batch));

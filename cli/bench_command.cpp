@@ -16,9 +16,10 @@
 //                        the Conv2d backward (dX, dW, db) and stores the three
 //                        gradients; they are dropped, untimed, before the next run.
 //                        PyTorch is timed the same way (benchmarks/compare_pytorch.py).
-//   gemm_ms              one cblas_sgemm of the forward's shape,
+//   gemm_ms              one OpenBLAS SGEMM of the forward's shape,
 //                        [C_out, C_in*k*k] @ [C_in*k*k, N*H_out*W_out], on ready
-//                        columns: the ceiling that im2col + SGEMM can reach
+//                        columns, split over the same threads (blas_gemm): the
+//                        ceiling that im2col + SGEMM can reach
 //   GFLOP/s              flops / time, flops as in reference_workloads.hpp
 //                        (2 per multiply-add; forward + backward = 3 * forward)
 //   forward_vs_gemm      forward GFLOP/s / GEMM GFLOP/s (1.0 = no im2col or
@@ -31,8 +32,6 @@
 // getrusage) per timed step: near zero when buffers are reused rather than
 // freshly allocated on every step.
 #include <sys/resource.h>
-
-#include <cblas.h>
 
 #include <algorithm>
 #include <chrono>
@@ -52,6 +51,7 @@
 #include "cli/commands.hpp"
 #include "nn/cross_entropy.hpp"
 #include "nn/sgd.hpp"
+#include "tensor/blas.hpp"
 #include "tensor/generator.hpp"
 #include "tensor/parallel.hpp"
 #include "tensor/tensor.hpp"
@@ -162,8 +162,8 @@ ConvResult time_conv(const ConvWorkload& workload, int repeats) {
     const Tensor column_matrix = randn({inner, columns}, generator);
     Tensor output = empty({rows, columns});
     result.gemm_ms = median_milliseconds(conv_warmup_runs, repeats, [] {}, [&] {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, columns, inner, 1.0f, weight.data<float>(), inner,
-                    column_matrix.data<float>(), columns, 0.0f, output.data<float>(), columns);
+        blas_gemm(false, false, rows, columns, inner, 1.0f, weight.data<float>(), inner, column_matrix.data<float>(),
+                  columns, 0.0f, output.data<float>(), columns);
     });
     return result;
 }

@@ -332,7 +332,6 @@ Tensor im2col_gemm_forward(GemmFunction gemm, int threads, const Tensor& input, 
     const std::int64_t rows = s.column_rows(), pixels = s.out_pixels();
     const float* kernel = w.data<float>();
     float* out = output.data<float>();
-    SingleThreadedBlas single_threaded_blas; // our threads split the images; BLAS must not split them again
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::int64_t n = 0; n < s.batch; ++n) {
         // x[n] [C_in, H, W] -> columns [K, P]
@@ -364,7 +363,6 @@ Conv2dGradients im2col_gemm_backward(GemmFunction gemm, int threads, const Tenso
     Tensor bias_partials = zeros({threads, s.out_channels});
     const float* kernel = w.data<float>();
     const float* out_grad = dy.data<float>();
-    SingleThreadedBlas single_threaded_blas;
 #pragma omp parallel num_threads(threads)
     {
         const int thread = omp_get_thread_num();

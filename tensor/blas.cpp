@@ -12,10 +12,6 @@ namespace kindling {
 
 namespace {
 
-// OpenBLAS starts with one thread per core; Kindling's threads come from
-// OpenMP instead (see blas.hpp), so OpenBLAS gets one, before any product.
-const bool blas_runs_on_the_calling_thread = (openblas_set_num_threads(1), true);
-
 // Below this many multiply-adds a product is done before a thread team wakes up.
 constexpr std::int64_t min_parallel_multiply_adds = 1 << 20;
 
@@ -28,6 +24,7 @@ constexpr std::int64_t block_alignment = 16;
 template <typename T>
 void blas_call(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
                std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+    use_single_threaded_blas();
     const auto op_a = transpose_a ? CblasTrans : CblasNoTrans;
     const auto op_b = transpose_b ? CblasTrans : CblasNoTrans;
     const auto i = [](std::int64_t value) { return static_cast<int>(value); };
@@ -51,7 +48,7 @@ void split_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t
         return;
     }
     const int threads = get_num_threads();
-    if (threads == 1 || omp_in_parallel() || m * n * k < min_parallel_multiply_adds) {
+    if (threads == 1 || omp_get_level() > 0 || m * n * k < min_parallel_multiply_adds) {
         blas_call(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
@@ -78,6 +75,11 @@ void split_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t
 }
 
 } // namespace
+
+void use_single_threaded_blas() {
+    static const bool done = (openblas_set_num_threads(1), true); // thread-safe, once
+    (void)done;
+}
 
 void blas_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
                const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,

@@ -27,4 +27,8 @@ void blas_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t 
                const double* a, std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
                std::int64_t ldc);
 
+// OpenBLAS starts with one thread per core; this sets it to one, the first
+// time it is called. Every path from Kindling to OpenBLAS calls it first.
+void use_single_threaded_blas();
+
 } // namespace kindling

@@ -59,6 +59,8 @@
 #include <memory>
 #include <new>
 
+#include "tensor/blas.hpp"
+
 namespace kindling {
 
 namespace {
@@ -236,6 +238,7 @@ void openblas_gemm(Transpose transpose_a, Transpose transpose_b, std::int64_t m,
                    float alpha, const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
                    float* c, std::int64_t ldc) {
     if (m <= 0 || n <= 0) return; // cblas_sgemm rejects ldc = 0, which an empty C may have
+    use_single_threaded_blas();
     const auto operation = [](Transpose transpose) { return transpose == Transpose::Yes ? CblasTrans : CblasNoTrans; };
     const auto as_int = [](std::int64_t value) { return static_cast<int>(value); };
     cblas_sgemm(CblasRowMajor, operation(transpose_a), operation(transpose_b), as_int(m), as_int(n), as_int(k), alpha,

@@ -38,8 +38,8 @@ void blocked_gemm(Transpose transpose_a, Transpose transpose_b, std::int64_t m, 
                   float alpha, const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
                   float* c, std::int64_t ldc);
 
-// cblas_sgemm(CblasRowMajor, ...), on as many threads as OpenBLAS is set to
-// use (tensor/parallel.hpp).
+// cblas_sgemm(CblasRowMajor, ...) on the calling thread: Kindling keeps
+// OpenBLAS single-threaded (tensor/parallel.hpp).
 void openblas_gemm(Transpose transpose_a, Transpose transpose_b, std::int64_t m, std::int64_t n, std::int64_t k,
                    float alpha, const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
                    float* c, std::int64_t ldc);

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "tensor/blas.hpp"
+
 namespace kindling {
 
 void set_num_threads(int threads) {
@@ -17,10 +19,9 @@ int get_num_threads() { return omp_get_max_threads(); }
 
 const char* blas_core_name() { return openblas_get_corename(); }
 
-int blas_num_threads() { return openblas_get_num_threads(); }
-
-SingleThreadedBlas::SingleThreadedBlas() : previous_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
-
-SingleThreadedBlas::~SingleThreadedBlas() { openblas_set_num_threads(previous_); }
+int blas_num_threads() {
+    use_single_threaded_blas();
+    return openblas_get_num_threads();
+}
 
 } // namespace kindling

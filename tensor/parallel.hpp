@@ -24,20 +24,8 @@ void set_num_threads(int threads);
 int get_num_threads();
 
 // Name of the OpenBLAS kernel set in use ("Haswell", "SkylakeX", ...) and its
-// own thread count (1 once Kindling has multiplied a matrix), for benchmark reports.
+// own thread count (always 1 in Kindling), for benchmark reports.
 const char* blas_core_name();
 int blas_num_threads();
-
-// Within this scope OpenBLAS runs on the calling thread only.
-class SingleThreadedBlas {
-public:
-    SingleThreadedBlas();
-    ~SingleThreadedBlas();
-    SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-    SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-
-private:
-    int previous_;
-};
 
 } // namespace kindling
