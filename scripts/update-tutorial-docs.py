@@ -8,19 +8,30 @@ A walkthrough marks where the output goes:
     ...replaced by this script...
     ```
 
-Usage: scripts/update-tutorial-docs.py [BUILD_DIR]   (default: build)
+A picture a tutorial writes (an SVG in the build folder) is shown with
+![caption](images/NAME.svg); after running the tutorials the script copies each
+picture a page shows into docs/tutorials/images/.
+
+Usage: scripts/update-tutorial-docs.py [BUILD_DIR [PAGE]]
+  BUILD_DIR  default: build
+  PAGE       only the pages whose name contains this, e.g. 04 (tutorial 4's
+             full run takes about half an hour)
 """
 import pathlib
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 build = (pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root / "build").resolve()
+picture = re.compile(r"!\[[^\]]*\]\(images/([^)]+)\)")
 marker = re.compile(r"(<!-- output: (.+?) -->\n```text\n)(.*?)(```)", re.S)
 
-for page in sorted((root / "docs" / "tutorials").glob("*.md")):
+only = sys.argv[2] if len(sys.argv) > 2 else ""
+
+for page in sorted((root / "docs" / "tutorials").glob(f"*{only}*.md")):
     text = page.read_text()
 
     def run(match):
@@ -33,3 +44,6 @@ for page in sorted((root / "docs" / "tutorials").glob("*.md")):
     updated = marker.sub(run, text)
     if updated != text:
         page.write_text(updated)
+    for name in picture.findall(updated):
+        (page.parent / "images").mkdir(exist_ok=True)
+        shutil.copyfile(build / name, page.parent / "images" / name)
