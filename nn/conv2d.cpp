@@ -391,6 +391,9 @@ void conv2d_backward_kernel(const T* input, const T* weight, const T* grad_outpu
             T* partial = bias_partials.data() + thread * g.out_channels;
             for (std::int64_t o = 0; o < g.out_channels; ++o) {
                 T total = 0;
+                // simd reduction: the compiler may add in vector lanes (a different
+                // rounding order); a plain loop is one long dependency chain.
+#pragma omp simd reduction(+ : total)
                 for (std::int64_t p = 0; p < width; ++p) total += dy[o * width + p];
                 partial[o] += total;
             }
