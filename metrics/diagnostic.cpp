@@ -1,5 +1,7 @@
 #include "metrics/diagnostic.hpp"
 
+#include <cstdio>
+
 namespace kindling::metrics {
 
 const char* diagnostic_kind_name(DiagnosticKind kind) {
@@ -25,6 +27,12 @@ const char* severity_name(Severity severity) {
 std::string to_string(const Diagnostic& diagnostic) {
     return std::string("[") + severity_name(diagnostic.severity) + "] " + diagnostic_kind_name(diagnostic.kind) + ": " +
            diagnostic.message;
+}
+
+std::string format_percent(double fraction) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f%%", 100.0 * fraction);
+    return text;
 }
 
 } // namespace kindling::metrics

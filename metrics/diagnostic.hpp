@@ -37,4 +37,7 @@ struct Diagnostic {
 // "[warning] overfitting: <message>"
 std::string to_string(const Diagnostic& diagnostic);
 
+// 0.123 -> "12.3%": how diagnostic messages write a fraction.
+std::string format_percent(double fraction);
+
 } // namespace kindling::metrics

@@ -14,8 +14,6 @@ std::string fixed(double value, int digits) {
     return text;
 }
 
-std::string percent(double fraction) { return fixed(100.0 * fraction, 1) + "%"; }
-
 // The loss rule; history indices are 0-based, reported epochs 1-based.
 void check_loss_divergence(const std::vector<EpochMetrics>& history, const OverfittingOptions& options,
                            std::vector<Diagnostic>& found) {
@@ -65,9 +63,9 @@ void check_accuracy_gap(const std::vector<EpochMetrics>& history, const Overfitt
     const auto started_epoch = static_cast<std::int64_t>(start + 1);
     const EpochMetrics& now = history[last];
     Diagnostic diagnostic{DiagnosticKind::Overfitting, Severity::Warning, "", {}, {started_epoch}};
-    diagnostic.message = "train-validation accuracy gap of " + percent(gap_at(last)) + " (train " +
-                         percent(now.train_accuracy) + ", validation " + percent(now.validation_accuracy) +
-                         ") has exceeded " + percent(options.accuracy_gap) + " since epoch " +
+    diagnostic.message = "train-validation accuracy gap of " + format_percent(gap_at(last)) + " (train " +
+                         format_percent(now.train_accuracy) + ", validation " + format_percent(now.validation_accuracy) +
+                         ") has exceeded " + format_percent(options.accuracy_gap) + " since epoch " +
                          std::to_string(started_epoch) + ": the model fits the training set much better than new data.";
     diagnostic.numbers = {{"started_epoch", static_cast<double>(started_epoch)},
                           {"accuracy_gap", gap_at(last)},

@@ -7,16 +7,6 @@
 
 namespace kindling::metrics {
 
-namespace {
-
-std::string percent(double fraction) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f%%", 100.0 * fraction);
-    return text;
-}
-
-} // namespace
-
 std::vector<Diagnostic> diagnose_predictions(const ConfusionMatrix& confusion,
                                              const std::vector<std::string>& class_names,
                                              PredictionDiagnosticsOptions options) {
@@ -39,8 +29,8 @@ std::vector<Diagnostic> diagnose_predictions(const ConfusionMatrix& confusion,
     // Baselines: random guessing first, then the constant majority answer.
     if (accuracy <= chance + options.margin) {
         found.push_back({DiagnosticKind::ChanceLevel, Severity::Critical,
-                         "accuracy " + percent(accuracy) + " is at chance level: guessing at random among " +
-                             std::to_string(num_classes) + " classes scores " + percent(chance) +
+                         "accuracy " + format_percent(accuracy) + " is at chance level: guessing at random among " +
+                             std::to_string(num_classes) + " classes scores " + format_percent(chance) +
                              ". The model has not learnt yet; check the labels, the learning rate and the input "
                              "normalisation.",
                          {{"accuracy", accuracy}, {"chance_accuracy", chance}},
@@ -48,12 +38,12 @@ std::vector<Diagnostic> diagnose_predictions(const ConfusionMatrix& confusion,
     } else if (accuracy <= majority_share + options.margin) {
         const bool paradox = accuracy >= options.high_accuracy;
         const std::string baseline = "always predicting the majority class " + majority_name + " scores " +
-                                     percent(majority_share) + " (" + std::to_string(counts[majority].support()) +
+                                     format_percent(majority_share) + " (" + std::to_string(counts[majority].support()) +
                                      " of " + std::to_string(total) + " samples)";
         found.push_back({paradox ? DiagnosticKind::AccuracyParadox : DiagnosticKind::ChanceLevel, Severity::Critical,
-                         paradox ? "accuracy " + percent(accuracy) + " looks high, but " + baseline +
+                         paradox ? "accuracy " + format_percent(accuracy) + " looks high, but " + baseline +
                                        ". Judge this model by per-class recall and precision, not accuracy."
-                                 : "accuracy " + percent(accuracy) + " is no better than the majority-class baseline: " +
+                                 : "accuracy " + format_percent(accuracy) + " is no better than the majority-class baseline: " +
                                        baseline + ".",
                          {{"accuracy", accuracy}, {"majority_class_accuracy", majority_share}},
                          {static_cast<std::int64_t>(majority)}});
@@ -66,9 +56,9 @@ std::vector<Diagnostic> diagnose_predictions(const ConfusionMatrix& confusion,
         const double recall = static_cast<double>(counts[c].true_positives) / static_cast<double>(support);
         if (recall >= options.low_recall) continue;
         found.push_back({DiagnosticKind::LowClassRecall, Severity::Warning,
-                         "class '" + names[c] + "' has recall " + percent(recall) + ": only " +
+                         "class '" + names[c] + "' has recall " + format_percent(recall) + ": only " +
                              std::to_string(counts[c].true_positives) + " of its " + std::to_string(support) +
-                             " samples were found (overall accuracy " + percent(accuracy) + "). If missing a '" +
+                             " samples were found (overall accuracy " + format_percent(accuracy) + "). If missing a '" +
                              names[c] + "' is costly, lower its decision threshold or rebalance the training data.",
                          {{"recall", recall},
                           {"support", static_cast<double>(support)},

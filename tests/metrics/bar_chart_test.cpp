@@ -7,16 +7,12 @@
 #include <string>
 
 #include "metrics/svg_plot.hpp"
+#include "test_support.hpp"
 
 using namespace kindling::metrics;
+using kindling::testing::count_of;
 
 namespace {
-
-int count_of(const std::string& text, const std::string& needle) {
-    int count = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
-    return count;
-}
 
 // The rects placed with x= are the frame, one legend swatch per series, and the bars.
 int bar_count(const std::string& svg, int series) {

@@ -1,18 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "metrics/svg_plot.hpp"
+#include "test_support.hpp"
 
 using namespace kindling::metrics;
-
-namespace {
-
-int count_of(const std::string& text, const std::string& needle) {
-    int count = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
-    return count;
-}
-
-} // namespace
+using kindling::testing::count_of;
 
 TEST(SvgPlot, LineChartDrawsEverySeriesPointAndLegend) {
     LineChart chart;

@@ -3,6 +3,8 @@
 // parity (tests/fixtures/conv2d.json, made by scripts/fixtures/conv2d.py).
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,6 +17,7 @@
 #include "tensor/parallel.hpp"
 
 using namespace kindling;
+using kindling::testing::expect_close;
 using nn::Size2d;
 
 namespace {
@@ -53,13 +56,6 @@ Tensor random_tensor(const Shape& shape, Generator& generator, DType dtype) {
     return randn(shape, generator, dtype);
 }
 
-void expect_close(const Tensor& actual, const Tensor& expected, double tolerance, const std::string& context) {
-    ASSERT_EQ(actual.shape(), expected.shape()) << context;
-    const std::vector<double> a = actual.to_vector<double>(), e = expected.to_vector<double>();
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ASSERT_NEAR(a[i], e[i], tolerance * (1.0 + std::abs(e[i]))) << context << " at element " << i;
-    }
-}
 
 double dot(const Tensor& a, const Tensor& b) { return sum(mul(a, b)).item(); }
 

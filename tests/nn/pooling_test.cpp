@@ -3,6 +3,8 @@
 // scripts/fixtures/pooling.py).
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -15,6 +17,7 @@
 #include "tensor/ops.hpp"
 
 using namespace kindling;
+using kindling::testing::expect_close;
 using nn::Size2d;
 
 namespace {
@@ -34,13 +37,6 @@ autograd::GradcheckResult check(const std::function<Tensor(const Tensor&)>& pool
     return autograd::gradcheck([&](const std::vector<Tensor>& in) { return pool(in[0]); }, {x}, options);
 }
 
-void expect_close(const Tensor& actual, const Tensor& expected, double tolerance, const std::string& context) {
-    ASSERT_EQ(actual.shape(), expected.shape()) << context;
-    const std::vector<double> a = actual.to_vector<double>(), e = expected.to_vector<double>();
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ASSERT_NEAR(a[i], e[i], tolerance * (1.0 + std::abs(e[i]))) << context << " at element " << i;
-    }
-}
 
 } // namespace
 

@@ -70,7 +70,8 @@ TEST(BlasGemm, EverySplitGivesTheWholeProduct) {
         set_num_threads(threads);
         // m*n*k above the split threshold: tall (rows split, 131 not a multiple
         // of the 16-row alignment), wide (columns split), and one too small to split.
-        for (const Product& shape : {Product{131, 40, 260}, Product{24, 333, 170}, Product{7, 9, 11}}) {
+        for (const Product& shape : {Product{131, 40, 260, false, false}, Product{24, 333, 170, false, false},
+                                      Product{7, 9, 11, false, false}}) {
             for (bool transpose_a : {false, true}) {
                 for (bool transpose_b : {false, true}) {
                     check_product({shape.m, shape.n, shape.k, transpose_a, transpose_b}, 1.0f, 0.0f);

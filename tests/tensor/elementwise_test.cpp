@@ -2,15 +2,17 @@
 // reference loop, comparisons, where, and the int64 paths.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cmath>
 
 #include "kindling.hpp"
 
 using namespace kindling;
+using kindling::testing::values;
 
 namespace {
 
-std::vector<double> values(const Tensor& t) { return t.to_vector<double>(); }
 
 using UnaryOp = Tensor (*)(const Tensor&);
 using BinaryOp = Tensor (*)(const Tensor&, const Tensor&);

@@ -1,13 +1,15 @@
 // cat, stack, gather and index_select: values, empty pieces and errors.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include "kindling.hpp"
 
 using namespace kindling;
+using kindling::testing::values;
 
 namespace {
 
-std::vector<double> values(const Tensor& t) { return t.to_vector<double>(); }
 
 } // namespace
 

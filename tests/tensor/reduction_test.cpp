@@ -2,16 +2,18 @@
 // kernels against the strided reference and the empty-tensor edge cases.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cmath>
 #include <limits>
 
 #include "kindling.hpp"
 
 using namespace kindling;
+using kindling::testing::values;
 
 namespace {
 
-std::vector<double> values(const Tensor& t) { return t.to_vector<double>(); }
 
 // x [2, 3, 4] with x[i][j][k] = 100 i + 10 j + k: every sum is easy to write down.
 Tensor indexed_cube() {

@@ -2,13 +2,15 @@
 // tests pin down each view's layout and what writing through it does.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include "kindling.hpp"
 
 using namespace kindling;
+using kindling::testing::values;
 
 namespace {
 
-std::vector<double> values(const Tensor& t) { return t.to_vector<double>(); }
 
 } // namespace
 
