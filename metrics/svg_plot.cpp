@@ -37,6 +37,18 @@ std::vector<double> ticks(double low, double high, int wanted = 6) {
     return result;
 }
 
+// What every chart starts with: the <svg> element (width x height), a white
+// background and the title centred at title_x. Size is int for the charts
+// whose size the caller sets, double for the confusion matrix (sized to fit).
+template <typename Size>
+void write_svg_opening(std::ostream& svg, Size width, Size height, double title_x, const std::string& title) {
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+        << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    svg << "<text x=\"" << title_x << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" << xml_escape(title)
+        << "</text>\n";
+}
+
 } // namespace
 
 std::string xml_escape(const std::string& text) {
@@ -90,12 +102,7 @@ std::string line_chart_svg(const LineChart& chart) {
 
     std::ostringstream svg;
     svg << std::fixed << std::setprecision(1);
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << chart.width << "\" height=\"" << chart.height
-        << "\" viewBox=\"0 0 " << chart.width << ' ' << chart.height
-        << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg << "<text x=\"" << (left + right) / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
-        << xml_escape(chart.title) << "</text>\n";
+    write_svg_opening(svg, chart.width, chart.height, (left + right) / 2, chart.title);
 
     // Grid lines and tick labels.
     for (double tick : ticks(x_low, x_high)) {
@@ -200,12 +207,7 @@ std::string bar_chart_svg(const BarChart& chart) {
 
     std::ostringstream svg;
     svg << std::fixed << std::setprecision(1);
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << chart.width << "\" height=\"" << chart.height
-        << "\" viewBox=\"0 0 " << chart.width << ' ' << chart.height
-        << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg << "<text x=\"" << (left + right) / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
-        << xml_escape(chart.title) << "</text>\n";
+    write_svg_opening(svg, chart.width, chart.height, (left + right) / 2, chart.title);
 
     // Horizontal grid lines: 1, 2, 5 x 10^k on a log axis, "nice" steps on a linear one.
     std::vector<double> grid;
@@ -286,11 +288,7 @@ std::string confusion_matrix_svg(const std::vector<std::vector<std::int64_t>>& c
 
     std::ostringstream svg;
     svg << std::fixed << std::setprecision(1);
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-        << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg << "<text x=\"" << width / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" << xml_escape(title)
-        << "</text>\n";
+    write_svg_opening(svg, width, height, width / 2, title);
     svg << "<text x=\"" << left + size / 2 << "\" y=\"46\" text-anchor=\"middle\">predicted class</text>\n";
     svg << "<text transform=\"translate(14," << top + size / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
         << "true class</text>\n";
