@@ -104,6 +104,9 @@ TEST(MaxPool2d, Gradcheck) {
     }
     const auto overlapping = check([](const Tensor& in) { return nn::max_pool2d(in, 3, 1); }, x, "max_pool2d stride 1");
     EXPECT_TRUE(overlapping.passed) << overlapping.message;
+    // 2x2 stride 2: the branch-free fast path's indices drive the backward pass.
+    const auto two_by_two = check([](const Tensor& in) { return nn::max_pool2d(in, 2); }, x, "max_pool2d 2x2");
+    EXPECT_TRUE(two_by_two.passed) << two_by_two.message;
 }
 
 TEST(AvgPool2d, CountIncludePadDividesByTheFullWindow) {
