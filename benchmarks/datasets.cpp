@@ -60,8 +60,8 @@ void run_cifar_epochs(benchmark::State& state, bool fused) {
     std::int64_t epoch = 0, images = 0;
     for (auto _ : state) {
         for (const Batch& batch : loader.epoch(epoch++)) {
-            benchmark::DoNotOptimize(batch.images.data<float>());
-            images += batch.images.size(0);
+            benchmark::DoNotOptimize(batch.inputs.data<float>());
+            images += batch.inputs.size(0);
         }
     }
     state.SetItemsProcessed(images);

@@ -40,9 +40,9 @@ TEST(DocsExample, CatVersusDogTrainingLoop) {
 
     for (std::int64_t epoch = 0; epoch < 2; ++epoch) {
         for (const Batch& batch : train_loader.epoch(epoch)) {
-            // batch.images: float32 [16, 3, 32, 32], batch.labels: int64 [16] (the last may be smaller);
+            // batch.inputs: float32 [16, 3, 32, 32], batch.targets: int64 [16] (the last may be smaller);
             // the forward pass, loss, backward and optimizer step go here.
-            images_seen += batch.images.size(0);
+            images_seen += batch.inputs.size(0);
         }
     }
     // No validation image may also be a training image.
@@ -53,7 +53,7 @@ TEST(DocsExample, CatVersusDogTrainingLoop) {
     EXPECT_EQ(train->size() + validation->size(), 40);
     EXPECT_EQ(images_seen, 2 * train->size());
     const Batch first = *validation_loader.epoch(0).next();
-    EXPECT_EQ(first.images.shape(), (Shape{validation->size(), 3, 32, 32}));
+    EXPECT_EQ(first.inputs.shape(), (Shape{validation->size(), 3, 32, 32}));
     // The fake batches repeat their 40 records, so images do recur across the split.
     EXPECT_FALSE(leaked.empty());
 }
