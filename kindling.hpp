@@ -41,6 +41,7 @@
 #include "datasets/mnist.hpp"
 #include "datasets/sample_pipeline.hpp"
 #include "datasets/statistics.hpp"
+#include "datasets/tensor_dataset.hpp"
 #include "datasets/transforms.hpp"
 #include "metrics/accuracy.hpp"
 #include "metrics/binary_curves.hpp"

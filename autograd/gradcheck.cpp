@@ -78,6 +78,7 @@ GradcheckResult gradcheck(const DifferentiableFunction& function, const std::vec
     }
     if (!output.requires_grad()) return fail("the output does not require grad: no input reaches it");
 
+    result.largest_analytic_per_input.assign(inputs.size(), 0.0);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         if (!inputs[i].requires_grad()) continue;
         Tensor input = inputs[i];
@@ -108,6 +109,7 @@ GradcheckResult gradcheck(const DifferentiableFunction& function, const std::vec
             const double error = std::fabs(numeric - analytic_value);
             result.max_absolute_error = std::max(result.max_absolute_error, error);
             result.largest_analytic = std::max(result.largest_analytic, std::fabs(analytic_value));
+            result.largest_analytic_per_input[i] = std::max(result.largest_analytic_per_input[i], std::fabs(analytic_value));
             ++result.elements_checked;
             if (analytic_value != 0.0) analytic_all_zero = false;
             // Rounding in L(x +- eps) alone makes a numeric derivative of about

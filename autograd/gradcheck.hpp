@@ -43,6 +43,7 @@ struct GradcheckResult {
     std::string message;                // why it failed: input, element, numeric vs analytic
     double max_absolute_error = 0.0;    // over all checked elements
     double largest_analytic = 0.0;      // max |analytic| checked: 0 means the check proved little
+    std::vector<double> largest_analytic_per_input; // the same per input; 0 for inputs that need no gradient
     std::int64_t elements_checked = 0;
 };
 

@@ -6,6 +6,9 @@
 //       Rates are per CPU-second of the whole process (loader threads included).
 //   BM_DecodeResize/cats_vs_dogs/<size>  stb_image decode + stb_image_resize of the
 //       real cat/dog JPEGs (varying sizes, about 60 to 1000 px a side); images/s.
+//   BM_TensorEpoch/workers:N   one shuffled epoch of a TensorDataset of 60,000 float32
+//       [1, 28, 28] images and int64 labels (Fashion-MNIST's size), batches of 128;
+//       samples/s. Needs no data.
 //
 // Needs ../shared/datasets (CIFAR-10 is unpacked to /tmp/kindling-data by
 // ../shared/datasets/unpack-cifar10 first); benchmarks skip with a message when absent.
@@ -19,7 +22,9 @@
 #include "datasets/cifar10.hpp"
 #include "datasets/dataloader.hpp"
 #include "datasets/image_folder.hpp"
+#include "datasets/tensor_dataset.hpp"
 #include "datasets/transforms.hpp"
+#include "tensor/generator.hpp"
 
 using namespace kindling;
 using namespace kindling::datasets;
@@ -60,8 +65,8 @@ void run_cifar_epochs(benchmark::State& state, bool fused) {
     std::int64_t epoch = 0, images = 0;
     for (auto _ : state) {
         for (const Batch& batch : loader.epoch(epoch++)) {
-            benchmark::DoNotOptimize(batch.images.data<float>());
-            images += batch.images.size(0);
+            benchmark::DoNotOptimize(batch.inputs.data<float>());
+            images += batch.inputs.size(0);
         }
     }
     state.SetItemsProcessed(images);
@@ -86,6 +91,20 @@ void BM_DecodeResize(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 
+void BM_TensorEpoch(benchmark::State& state) {
+    Generator generator(0);
+    DataLoader loader(TensorDataset(rand({60000, 1, 28, 28}, generator), randint(0, 10, {60000}, generator)),
+                      {.batch_size = 128, .shuffle = true, .seed = 1, .num_workers = static_cast<int>(state.range(0))});
+    std::int64_t samples = 0;
+    for (auto _ : state) {
+        for (auto& [images, labels] : loader) {
+            benchmark::DoNotOptimize(images.data<float>());
+            samples += labels.size(0);
+        }
+    }
+    state.SetItemsProcessed(samples);
+}
+
 } // namespace
 
 // Process CPU time (all threads), so images/s is per CPU-second of loading:
@@ -93,6 +112,8 @@ void BM_DecodeResize(benchmark::State& state) {
 BENCHMARK(BM_CifarEpoch_fused)->Name("BM_CifarEpoch/fused")->ArgName("workers")->Arg(0)->Arg(1)->Arg(2)
     ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 BENCHMARK(BM_CifarEpoch_composed)->Name("BM_CifarEpoch/composed")->ArgName("workers")->Arg(1)
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+BENCHMARK(BM_TensorEpoch)->Name("BM_TensorEpoch")->ArgName("workers")->Arg(0)->Arg(1)
     ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 BENCHMARK(BM_DecodeResize)->Name("BM_DecodeResize/cats_vs_dogs")->ArgName("size")->Arg(32)->Arg(64)->Arg(224)
     ->Unit(benchmark::kMillisecond)->MinTime(2.0);

@@ -33,8 +33,8 @@ EpochResult train_one_epoch(nn::Module& model, nn::Optimizer& optimizer, const d
     double loss_sum = 0.0;
     std::int64_t correct = 0, batches = 0;
     for (const datasets::Batch& batch : loader.epoch(epoch_index)) {
-        const Tensor logits = model(batch.images);
-        const Tensor loss = nn::functional::cross_entropy(logits, batch.labels);
+        const Tensor logits = model(batch.inputs);
+        const Tensor loss = nn::functional::cross_entropy(logits, batch.targets);
         const double loss_value = loss.item();
         if (!std::isfinite(loss_value)) {
             throw std::runtime_error("the training loss became " + std::to_string(loss_value) + " at epoch " +
@@ -46,9 +46,9 @@ EpochResult train_one_epoch(nn::Module& model, nn::Optimizer& optimizer, const d
         optimizer.step();
         if (hooks.after_step) hooks.after_step();
 
-        const std::int64_t batch_size = batch.labels.numel();
+        const std::int64_t batch_size = batch.targets.numel();
         loss_sum += loss_value * static_cast<double>(batch_size);
-        correct += count_correct(logits, batch.labels);
+        correct += count_correct(logits, batch.targets);
         result.images += batch_size;
         ++batches;
         if (hooks.on_batch) {
@@ -77,12 +77,12 @@ Evaluation evaluate(nn::Module& model, const datasets::DataLoader& loader, std::
     sum_of_losses.reduction = nn::Reduction::Sum;
     double loss_sum = 0.0;
     for (const datasets::Batch& batch : loader.epoch(0)) {
-        const Tensor logits = model(batch.images);
-        loss_sum += nn::functional::cross_entropy(logits, batch.labels, sum_of_losses).item();
-        evaluation.confusion.update(argmax(logits, 1), batch.labels);
+        const Tensor logits = model(batch.inputs);
+        loss_sum += nn::functional::cross_entropy(logits, batch.targets, sum_of_losses).item();
+        evaluation.confusion.update(argmax(logits, 1), batch.targets);
         if (num_classes == 2) {
             evaluation.positive_scores.update(nn::functional::softmax(logits, 1).select(1, 1).contiguous(),
-                                              batch.labels);
+                                              batch.targets);
         }
     }
     const std::int64_t samples = evaluation.confusion.num_samples();

@@ -42,6 +42,15 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, std::shared_ptr<c
                        DataLoaderOptions options)
     : dataset_(std::move(dataset)), pipeline_(std::move(pipeline)), options_(options) {
     if (!dataset_ || !pipeline_) throw std::invalid_argument("DataLoader: the dataset and the pipeline must not be null");
+    check_options();
+}
+
+DataLoader::DataLoader(TensorDataset dataset, DataLoaderOptions options)
+    : tensor_dataset_(std::make_shared<const TensorDataset>(std::move(dataset))), options_(options) {
+    check_options();
+}
+
+void DataLoader::check_options() const {
     if (options_.batch_size <= 0) {
         throw std::invalid_argument("DataLoader: batch_size must be positive, got " + std::to_string(options_.batch_size));
     }
@@ -52,22 +61,31 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, std::shared_ptr<c
     }
 }
 
+const Dataset& DataLoader::dataset() const {
+    if (!dataset_) throw std::logic_error("DataLoader::dataset: this loader reads a TensorDataset, not images");
+    return *dataset_;
+}
+
+std::int64_t DataLoader::num_samples() const { return tensor_dataset_ ? tensor_dataset_->size() : dataset_->size(); }
+
 std::int64_t DataLoader::num_batches() const {
-    const std::int64_t samples = dataset_->size();
+    const std::int64_t samples = num_samples();
     return options_.drop_last ? samples / options_.batch_size
                               : (samples + options_.batch_size - 1) / options_.batch_size;
 }
 
 Epoch DataLoader::epoch(std::int64_t epoch_index) const { return Epoch(*this, epoch_index); }
 
+BatchIterator DataLoader::begin() { return BatchIterator(std::make_unique<Epoch>(*this, next_epoch_index_++)); }
+
 std::vector<std::int64_t> DataLoader::sample_order(std::int64_t epoch_index) const {
     if (!options_.shuffle) {
-        std::vector<std::int64_t> order(static_cast<std::size_t>(dataset_->size()));
+        std::vector<std::int64_t> order(static_cast<std::size_t>(num_samples()));
         std::iota(order.begin(), order.end(), std::int64_t{0});
         return order;
     }
     Generator generator(derived_seed(options_.seed, shuffle_stream, static_cast<std::uint64_t>(epoch_index), 0));
-    return randperm(dataset_->size(), generator).to_vector<std::int64_t>();
+    return randperm(num_samples(), generator).to_vector<std::int64_t>();
 }
 
 Batch DataLoader::make_batch(std::int64_t epoch_index, const std::vector<std::int64_t>& order,
@@ -78,23 +96,42 @@ Batch DataLoader::make_batch(std::int64_t epoch_index, const std::vector<std::in
     }
     const std::int64_t first = batch_index * options_.batch_size;
     const std::int64_t count = std::min(options_.batch_size, static_cast<std::int64_t>(order.size()) - first);
+    const std::span<const std::int64_t> indices(order.data() + first, static_cast<std::size_t>(count));
+
+    Batch batch;
+    batch.index = batch_index;
+    if (tensor_dataset_) {
+        std::vector<Tensor> rows = tensor_dataset_->gather(indices);
+        batch.inputs = rows[0];
+        if (rows.size() > 1) batch.targets = rows[1];
+        if (rows.size() > 2) batch.extra.assign(rows.begin() + 2, rows.end());
+    } else {
+        fill_image_batch(batch, epoch_index, indices);
+    }
+    return batch;
+}
+
+// Images through the pipeline into inputs [count, C, H', W'], labels into targets [count].
+void DataLoader::fill_image_batch(Batch& batch, std::int64_t epoch_index, std::span<const std::int64_t> indices) const {
+    const auto count = static_cast<std::int64_t>(indices.size());
     const ImageShape image_shape = dataset_->image_shape();
     const Shape sample_shape = pipeline_->output_shape(image_shape);
     const std::int64_t sample_numel = shape_numel(sample_shape);
 
     Shape batch_shape{count};
     batch_shape.insert(batch_shape.end(), sample_shape.begin(), sample_shape.end());
-    Batch batch{empty(batch_shape), empty({count}, DType::Int64), batch_index};
-    float* images = batch.images.data<float>();
-    std::int64_t* labels = batch.labels.data<std::int64_t>();
+    batch.inputs = empty(batch_shape);
+    batch.targets = empty({count}, DType::Int64);
+    float* images = batch.inputs.data<float>();
+    std::int64_t* labels = batch.targets.data<std::int64_t>();
 
     std::vector<std::uint8_t> scratch; // decoding datasets write here, reused across the batch
     // One generator per batch, seeded by (seed, epoch, batch): whichever worker
     // builds the batch draws the same numbers in the same sample order.
     Generator generator(derived_seed(options_.seed, augment_stream, static_cast<std::uint64_t>(epoch_index),
-                                     static_cast<std::uint64_t>(batch_index)));
+                                     static_cast<std::uint64_t>(batch.index)));
     for (std::int64_t i = 0; i < count; ++i) {
-        const std::int64_t index = order[static_cast<std::size_t>(first + i)];
+        const std::int64_t index = indices[static_cast<std::size_t>(i)];
         const ImageView image = dataset_->image(index, scratch);
         if (!(image.shape == image_shape)) {
             throw std::runtime_error("DataLoader: sample " + std::to_string(index) + " is " + to_string(image.shape) +
@@ -103,7 +140,6 @@ Batch DataLoader::make_batch(std::int64_t epoch_index, const std::vector<std::in
         pipeline_->run(image, generator, images + i * sample_numel);
         labels[i] = dataset_->label(index);
     }
-    return batch;
 }
 
 // --- Epoch: the workers and the in-order hand-over ----------------------------------
@@ -210,9 +246,14 @@ std::optional<Batch> Epoch::next() {
     return std::move(result.batch);
 }
 
-Epoch::iterator::iterator(Epoch* epoch) : epoch_(epoch), current_(epoch->next()) {}
+BatchIterator Epoch::begin() { return BatchIterator(this); }
 
-Epoch::iterator& Epoch::iterator::operator++() {
+BatchIterator::BatchIterator(Epoch* epoch) : epoch_(epoch), current_(epoch->next()) {}
+
+BatchIterator::BatchIterator(std::unique_ptr<Epoch> owned_epoch)
+    : owned_epoch_(std::move(owned_epoch)), epoch_(owned_epoch_.get()), current_(epoch_->next()) {}
+
+BatchIterator& BatchIterator::operator++() {
     current_ = epoch_->next();
     return *this;
 }

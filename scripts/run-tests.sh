@@ -26,15 +26,21 @@ echo "== AddressSanitizer + UBSan build and tests"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DKINDLING_SANITIZE=ON \
   -DKINDLING_BUILD_BENCHMARKS=OFF -DKINDLING_BUILD_TUTORIALS=OFF -DCMAKE_UNITY_BUILD=ON
 cmake --build build-sanitize -j "$jobs"
-for module in tensor autograd nn metrics datasets cli; do
+for module in tensor autograd nn metrics datasets cli testing; do
   program=build-sanitize/tests/test_$module
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$program" --gtest_brief=1
 done
 
-echo "== Installed package: find_package(kindling) from a project outside the tree"
-rm -rf build/install build/consumer
+echo "== Installed package: find_package(kindling) from projects outside the tree"
+rm -rf build/install build/consumer build/coursework
 cmake --install build --prefix build/install >/dev/null
 cmake -S examples/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$PWD/build/install" -DCMAKE_BUILD_TYPE=Release
 cmake --build build/consumer -j "$jobs"
 ./build/consumer/consumer
+# The coursework example as a student builds it: a custom layer, its tests on
+# <kindling/testing.hpp> (kindling::testing), and a program that trains with it.
+cmake -S examples/coursework -B build/coursework -DCMAKE_PREFIX_PATH="$PWD/build/install" -DCMAKE_BUILD_TYPE=Release
+cmake --build build/coursework -j "$jobs"
+ctest --test-dir build/coursework --output-on-failure
+./build/coursework/fit_curve

@@ -72,7 +72,7 @@ metrics::BinaryScores train_and_score(nn::Sequential& network, std::shared_ptr<c
         double loss_sum = 0.0;
         std::int64_t batches = 0;
         for (const datasets::Batch& batch : train_loader.epoch(epoch)) {
-            const Tensor loss = nn::functional::cross_entropy(network(batch.images), batch.labels);
+            const Tensor loss = nn::functional::cross_entropy(network(batch.inputs), batch.targets);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
@@ -89,8 +89,8 @@ metrics::BinaryScores train_and_score(nn::Sequential& network, std::shared_ptr<c
     network.eval();
     metrics::BinaryScores dog_scores;
     for (const datasets::Batch& batch : test_loader.epoch(0)) {
-        const Tensor dog_probability = nn::functional::softmax(network(batch.images), 1).select(1, 1).contiguous();
-        dog_scores.update(dog_probability, batch.labels);
+        const Tensor dog_probability = nn::functional::softmax(network(batch.inputs), 1).select(1, 1).contiguous();
+        dog_scores.update(dog_probability, batch.targets);
     }
     return dog_scores;
 }

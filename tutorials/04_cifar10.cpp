@@ -89,9 +89,9 @@ Evaluation evaluate(nn::Module& network, const datasets::DataLoader& loader) {
     Evaluation result;
     double loss_sum = 0.0;
     for (const datasets::Batch& batch : loader.epoch(0)) {
-        const Tensor logits = network(batch.images);
-        loss_sum += nn::functional::cross_entropy(logits, batch.labels).item() * static_cast<double>(batch.labels.numel());
-        result.confusion.update(argmax(logits, 1), batch.labels);
+        const Tensor logits = network(batch.inputs);
+        loss_sum += nn::functional::cross_entropy(logits, batch.targets).item() * static_cast<double>(batch.targets.numel());
+        result.confusion.update(argmax(logits, 1), batch.targets);
     }
     const auto images = static_cast<double>(result.confusion.num_samples());
     result.loss = loss_sum / images;
@@ -214,8 +214,8 @@ int main(int argc, char** argv) {
         double loss_sum = 0.0;
         std::int64_t correct = 0, seen = 0, batches = 0;
         for (const datasets::Batch& batch : train_loader.epoch(epoch)) {
-            const Tensor logits = (*network)(batch.images);
-            const Tensor loss = nn::functional::cross_entropy(logits, batch.labels);
+            const Tensor logits = (*network)(batch.inputs);
+            const Tensor loss = nn::functional::cross_entropy(logits, batch.targets);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
@@ -227,9 +227,9 @@ int main(int argc, char** argv) {
                             epoch + 1, static_cast<long long>(batches + 1), batch_loss);
                 return 1;
             }
-            loss_sum += batch_loss * static_cast<double>(batch.labels.numel());
-            correct += static_cast<std::int64_t>(sum(eq(argmax(logits, 1), batch.labels)).item());
-            seen += batch.labels.numel();
+            loss_sum += batch_loss * static_cast<double>(batch.targets.numel());
+            correct += static_cast<std::int64_t>(sum(eq(argmax(logits, 1), batch.targets)).item());
+            seen += batch.targets.numel();
             if (++batches == recipe.max_batches) break;
         }
         // The training figures are averages over the epoch, measured on

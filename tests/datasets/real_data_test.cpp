@@ -65,9 +65,9 @@ TEST(RealCatsVsDogs, LoadsAll1200Photos) {
         const DataLoader loader(folder, std::make_shared<TransformPipeline>(), {.batch_size = 50, .num_workers = 2});
         std::vector<std::int64_t> per_class(2, 0);
         for (const Batch& batch : loader.epoch(0)) {
-            EXPECT_EQ(batch.images.size(1), 3);
-            for (const auto label : batch.labels.to_vector<std::int64_t>()) ++per_class[static_cast<std::size_t>(label)];
-            total += batch.images.size(0);
+            EXPECT_EQ(batch.inputs.size(1), 3);
+            for (const auto label : batch.targets.to_vector<std::int64_t>()) ++per_class[static_cast<std::size_t>(label)];
+            total += batch.inputs.size(0);
         }
         EXPECT_EQ(per_class[0], per_class[1]) << split;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <kindling/testing.hpp>
 
 #include <cmath>
 #include <fstream>
@@ -15,29 +16,12 @@
 
 namespace kindling::testing {
 
-// gradcheck plus the guard against a vacuous pass: a backward that returns
-// zeros everywhere would agree with finite differences of a constant function,
-// so every input must also receive a gradient that is not all zero.
+// The float64 gradcheck every layer must pass: EXPECT_GRADCHECK from
+// <kindling/testing.hpp> (which also fails when an input's gradient is all
+// zero), with the layer's name in its message.
 inline void expect_gradcheck(const autograd::DifferentiableFunction& function, const std::vector<Tensor>& inputs,
                              const std::string& name) {
-    autograd::GradcheckOptions options;
-    options.name = name;
-    const autograd::GradcheckResult result = autograd::gradcheck(function, inputs, options);
-    EXPECT_TRUE(result.passed) << name << ": " << result.message;
-    EXPECT_GT(result.elements_checked, 0) << name;
-
-    for (const Tensor& input : inputs) input.impl().grad = nullptr;
-    const Tensor output = function(inputs);
-    Generator generator(99);
-    const Tensor upstream = randn(output.shape(), generator, output.dtype());
-    sum(output * upstream).backward();
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        ASSERT_TRUE(inputs[i].grad().defined()) << name << ": input " << i << " got no gradient";
-        double largest = 0;
-        for (double value : inputs[i].grad().to_vector<double>()) largest = std::max(largest, std::abs(value));
-        EXPECT_GT(largest, 0.0) << name << ": the gradient of input " << i << " is all zero";
-        inputs[i].impl().grad = nullptr;
-    }
+    EXPECT_GRADCHECK(function, inputs, {.name = name});
 }
 
 // A float64 leaf with random values, for gradchecks.
